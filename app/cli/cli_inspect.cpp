@@ -1,0 +1,4 @@
+#include "cli_common.h"
+namespace lengthlab::cli {
+int runInspectCommand(const QStringList&) { throw UsageError("inspect: under construction"); }
+}

@@ -1,0 +1,4 @@
+#include "cli_common.h"
+namespace lengthlab::cli {
+int runSampleCommand(const QStringList&) { throw UsageError("sample: under construction"); }
+}

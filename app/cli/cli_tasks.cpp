@@ -1,0 +1,4 @@
+#include "cli_common.h"
+namespace lengthlab::cli {
+int runTasksCommand(const QStringList&) { throw UsageError("tasks: under construction"); }
+}

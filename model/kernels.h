@@ -1,0 +1,80 @@
+// The transformer's layers as forward/backward pairs over packed batches (see batch.h).
+// Letters: N rows (tokens of all sequences end to end), C model width, H heads, D = C / H head
+// width, T length of one sequence, S sequences, R scored rows, O output units, V vocabulary,
+// P position-table rows. All matrices are row-major float.
+// Backward functions either overwrite their input gradient ("din =") or add to it ("din +="), as
+// each comment says; parameter gradients are always added to, so a caller zeroes them once.
+// Matrix products go through matmul(); element-wise work is vectorised loops split over OpenMP
+// threads in a fixed way, so a given thread count always gives the same floating-point result.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace lengthlab {
+
+// out[n] = wte[tokens[n]] + wpe[positions[n]]   (no wpe for NoPE: pass nullptr)
+void embeddingForward(float* out /*[N,C]*/, const int* tokens /*[N]*/, const int* positions /*[N]*/,
+                      const float* wte /*[V,C]*/, const float* wpe /*[P,C] or null*/, int N, int C);
+// dwte[tokens[n]] += dout[n];  dwpe[positions[n]] += dout[n]
+void embeddingBackward(float* dwte /*[V,C]*/, float* dwpe /*[P,C] or null*/, const float* dout /*[N,C]*/,
+                       const int* tokens, const int* positions, int N, int C);
+
+// out = (in - mean) * rstd * weight + bias, per row; keeps mean and rstd for the backward pass.
+void layerNormForward(float* out /*[N,C]*/, float* mean /*[N]*/, float* rstd /*[N]*/,
+                      const float* in /*[N,C]*/, const float* weight /*[C]*/, const float* bias /*[C]*/,
+                      int N, int C);
+// din += d(out)/d(in)^T dout;  dweight += sum_n dout * xhat;  dbias += sum_n dout
+void layerNormBackward(float* din /*[N,C]*/, float* dweight, float* dbias, const float* dout /*[N,C]*/,
+                       const float* in /*[N,C]*/, const float* mean, const float* rstd,
+                       const float* weight, int N, int C);
+
+// out = in @ weight + bias (+ residual), weight stored [In, Out] (GPT-2 Conv1D layout)
+void linearForward(float* out /*[N,Out]*/, const float* in /*[N,In]*/, const float* weight /*[In,Out]*/,
+                   const float* bias /*[Out] or null*/, int N, int In, int Out,
+                   const float* residual /*[N,Out] or null*/ = nullptr);
+// din = dout @ weight^T (skipped when din is null);  dweight += in^T @ dout;  dbias += sum_n dout
+void linearBackward(float* din /*[N,In] or null*/, float* dweight, float* dbias /*or null*/,
+                    const float* dout /*[N,Out]*/, const float* in /*[N,In]*/, const float* weight,
+                    int N, int In, int Out);
+
+// out = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))   (GPT-2's tanh approximation)
+void geluForward(float* out, const float* in, std::size_t count);
+// din = dout * gelu'(in); din may alias dout
+void geluBackward(float* din, const float* in, const float* dout, std::size_t count);
+
+// Where each sequence's attention probabilities are kept: sequence s owns H * T_s * T_s floats
+// from probOffset[s] on, laid out [H, T_s, T_s] (query rows, key columns; zero above the diagonal).
+struct AttentionLayout {
+  const int* sequenceStart = nullptr;       // [S + 1]
+  const std::size_t* probOffset = nullptr;  // [S + 1]
+  int sequences = 0;                        // S
+  int longest = 0;                          // max T_s, sizes the per-thread scratch
+};
+
+// Floats of per-thread scratch the attention kernels need for sequences up to `longest`.
+std::size_t attentionScratchPerThread(int longest, int D);
+
+// Causal multi-head self-attention inside each sequence.
+// qkv row n = [q | k | v], each C wide and split into H heads of D; out row n = the H head
+// outputs side by side (before the output projection). scale = 1 / sqrt(D).
+void attentionForward(float* out /*[N,C]*/, float* probs, const float* qkv /*[N,3C]*/,
+                      const AttentionLayout& layout, int C, int H, float* scratch /*threads x per-thread*/);
+// dqkv = gradient of the attention output with respect to qkv (overwritten)
+void attentionBackward(float* dqkv /*[N,3C]*/, const float* dout /*[N,C]*/, const float* qkv,
+                       const float* probs, const AttentionLayout& layout, int C, int H,
+                       float* scratch);
+
+// Mean over R rows of -log softmax(logits_r)[targets_r]; writes d(mean loss)/d(logits).
+// rowLoss receives each row's loss (summed in order afterwards, so the result is deterministic).
+double softmaxCrossEntropy(float* dlogits /*[R,O]*/, float* rowLoss /*[R]*/, const float* logits /*[R,O]*/,
+                           const int* targets /*[R]*/, int R, int O);
+// Mean over R x O units of binary cross-entropy with logits; writes d(mean loss)/d(logits).
+double sigmoidBinaryCrossEntropy(float* dlogits /*[R,O]*/, float* rowLoss /*[R]*/,
+                                 const float* logits /*[R,O]*/, const std::uint8_t* labels /*[R,O]*/,
+                                 int R, int O);
+
+// out[c] += sum_n in[n, c]
+void addColumnSums(float* out /*[C]*/, const float* in /*[N,C]*/, int N, int C);
+
+}  // namespace lengthlab

@@ -1,0 +1,131 @@
+// oneDNN matmul primitives, created once per shape and kept in a per-thread cache.
+// Why per shape: oneDNN's fast CPU path (gemm:jit) needs every dimension known when the
+// primitive is created; primitives with run-time dimensions fall back to the reference
+// implementation, hundreds of times slower. Creating a primitive costs ~0.1-0.2 ms, so callers
+// keep the number of shapes small (the batch builder rounds token counts up to a multiple of 64).
+// Why per thread: no lock on the hot path; the trainer thread owns its own primitives.
+#include "matmul.h"
+
+#include "check.h"
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <list>
+#include <tuple>
+#include <unordered_map>
+
+namespace lengthlab {
+namespace {
+
+struct ShapeKey {
+  int M, N, K, lda, ldb, ldc;
+  bool transA, transB, accumulate;
+  bool operator==(const ShapeKey&) const = default;
+};
+
+struct ShapeKeyHash {
+  std::size_t operator()(const ShapeKey& k) const {
+    std::size_t h = 1469598103934665603ULL;
+    for (int v : {k.M, k.N, k.K, k.lda, k.ldb, k.ldc,
+                  int(k.transA) | int(k.transB) << 1 | int(k.accumulate) << 2}) {
+      h = (h ^ static_cast<std::size_t>(v)) * 1099511628211ULL;
+    }
+    return h;
+  }
+};
+
+struct Prepared {
+  dnnl::matmul primitive;
+  dnnl::memory a, b, c;  // descriptors bound to a null handle, retargeted on every call
+};
+
+class PrimitiveCache {
+ public:
+  // Enough for every shape of a training run plus evaluation; least recently used go first.
+  static constexpr std::size_t kCapacity = 4096;
+
+  PrimitiveCache() : m_engine(dnnl::engine::kind::cpu, 0), m_stream(m_engine) {}
+
+  void run(const ShapeKey& key, const float* A, const float* B, float* C) {
+    Prepared& p = lookup(key);
+    p.a.set_data_handle(const_cast<float*>(A));
+    p.b.set_data_handle(const_cast<float*>(B));
+    p.c.set_data_handle(C);
+    p.primitive.execute(m_stream,
+                        {{DNNL_ARG_SRC, p.a}, {DNNL_ARG_WEIGHTS, p.b}, {DNNL_ARG_DST, p.c}});
+    m_stream.wait();
+  }
+
+  int size() const { return static_cast<int>(m_entries.size()); }
+
+ private:
+  using Entry = std::pair<ShapeKey, Prepared>;
+
+  Prepared& lookup(const ShapeKey& key) {
+    if (auto it = m_index.find(key); it != m_index.end()) {
+      m_entries.splice(m_entries.begin(), m_entries, it->second);
+      return it->second->second;
+    }
+    if (m_entries.size() >= kCapacity) {
+      m_index.erase(m_entries.back().first);
+      m_entries.pop_back();
+    }
+    m_entries.emplace_front(key, create(key));
+    m_index[key] = m_entries.begin();
+    return m_entries.front().second;
+  }
+
+  Prepared create(const ShapeKey& k) const {
+    using dnnl::memory;
+    using dims = memory::dims;
+    const auto f32 = memory::data_type::f32;
+    // A transposed is stored [K x M]: element (m, k) sits at k * lda + m.
+    const memory::desc aDesc({k.M, k.K}, f32, k.transA ? dims{1, k.lda} : dims{k.lda, 1});
+    const memory::desc bDesc({k.K, k.N}, f32, k.transB ? dims{1, k.ldb} : dims{k.ldb, 1});
+    const memory::desc cDesc({k.M, k.N}, f32, dims{k.ldc, 1});
+    dnnl::primitive_attr attr;
+    if (k.accumulate) {
+      dnnl::post_ops ops;
+      ops.append_sum(1.0f);
+      attr.set_post_ops(ops);
+    }
+    const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(aDesc, bDesc, cDesc), attr,
+                                          m_engine);
+    return Prepared{dnnl::matmul(pd), memory(aDesc, m_engine, nullptr),
+                    memory(bDesc, m_engine, nullptr), memory(cDesc, m_engine, nullptr)};
+  }
+
+  dnnl::engine m_engine;
+  dnnl::stream m_stream;
+  std::list<Entry> m_entries;
+  std::unordered_map<ShapeKey, std::list<Entry>::iterator, ShapeKeyHash> m_index;
+};
+
+PrimitiveCache& cache() {
+  thread_local PrimitiveCache instance;
+  return instance;
+}
+
+}  // namespace
+
+void matmul(const float* A, Transpose transA, int lda, const float* B, Transpose transB, int ldb,
+            float* C, int ldc, int M, int N, int K, bool accumulate) {
+  LL_CHECK(M >= 0 && N >= 0 && K >= 0);
+  if (M == 0 || N == 0) return;
+  const bool ta = transA == Transpose::Yes;
+  const bool tb = transB == Transpose::Yes;
+  LL_CHECK(lda >= (ta ? M : K) && ldb >= (tb ? K : N) && ldc >= N);
+  if (K == 0) {
+    if (!accumulate) {
+      for (int i = 0; i < M; ++i) {
+        for (int j = 0; j < N; ++j) C[static_cast<long>(i) * ldc + j] = 0.0f;
+      }
+    }
+    return;
+  }
+  cache().run(ShapeKey{M, N, K, lda, ldb, ldc, ta, tb, accumulate}, A, B, C);
+}
+
+int matmulCachedShapeCount() { return cache().size(); }
+
+}  // namespace lengthlab

@@ -1,0 +1,99 @@
+// The decoder-only pre-LN transformer of PAPER.md section 2, with hand-written forward and
+// backward passes over packed batches:
+//   x0 = wte[token] + wpe[position]                      (no wpe for NoPE)
+//   per layer: x += proj(attention(qkv(LN1(x))));  x += fcProj(gelu(fc(LN2(x))))
+//   logits = LNf(x) @ head^T                               (head = wte when tied)
+// The model owns its parameters and gradients; everything that depends on a batch lives in a
+// Workspace, so one model can serve training and evaluation with differently sized buffers.
+#pragma once
+
+#include "batch.h"
+#include "kernels.h"
+#include "model_config.h"
+#include "parameters.h"
+#include "rng.h"
+
+#include <cstddef>
+#include <vector>
+
+namespace lengthlab {
+
+class Transformer;
+
+// Activations kept by a forward pass for the backward pass, and scratch; grows on demand and
+// never shrinks, so repeated batches of similar size allocate nothing.
+class Workspace {
+ public:
+  // Logits of the last forward pass: [R x O] for the scored rows (or [N x O] for all rows).
+  const float* logits() const { return m_logits.data(); }
+  int logitRows() const { return m_logitRows; }
+  // Gradient of the loss with respect to the logits, written by Transformer::loss.
+  const float* logitGradients() const { return m_dLogits.data(); }
+  // Per-row loss of the last loss computation, [R].
+  const float* rowLoss() const { return m_rowLoss.data(); }
+
+  // Attention probabilities of layer l, sequence s, head h: [T_s x T_s], query rows, key columns.
+  const float* attention(int layer, int sequence, int head) const;
+
+  // Bytes currently held, for the memory report.
+  std::size_t bytes() const;
+
+ private:
+  friend class Transformer;
+  struct Layer {
+    std::vector<float> ln1, ln1Mean, ln1Rstd, qkv, probs, attOut, residualMid, ln2, ln2Mean,
+        ln2Rstd, fc, gelu;
+  };
+  void prepare(const ModelConfig& config, const Batch& batch, int logitRows);
+
+  std::vector<Layer> m_layers;
+  std::vector<std::vector<float>> m_residual;  // [L + 1][N x C]
+  std::vector<float> m_lnf, m_lnfMean, m_lnfRstd, m_headIn, m_logits;
+  std::vector<float> m_dLogits, m_rowLoss, m_dHeadIn;
+  std::vector<float> m_dResidual, m_dLn, m_dAttOut, m_dQkv, m_dMlp;
+  std::vector<float> m_attentionScratch;
+  std::vector<std::size_t> m_probOffset;  // [S + 1]
+  AttentionLayout m_attentionLayout;
+  int m_heads = 0;
+  int m_logitRows = 0;
+  bool m_allRows = false;
+};
+
+class Transformer {
+ public:
+  // Throws std::invalid_argument listing every problem when the configuration is invalid.
+  explicit Transformer(const ModelConfig& config);
+
+  // GPT-2 initialisation: weights and embeddings N(0, 0.02), the residual projections
+  // N(0, 0.02 / sqrt(2 L)) as in Hugging Face's GPT-2, biases 0, LayerNorm weights 1.
+  void initialize(Rng& rng);
+
+  const ModelConfig& config() const { return m_config; }
+  const ParameterLayout& layout() const { return m_layout; }
+  std::vector<float>& parameters() { return m_parameters; }
+  const std::vector<float>& parameters() const { return m_parameters; }
+  std::vector<float>& gradients() { return m_gradients; }
+  const std::vector<float>& gradients() const { return m_gradients; }
+  ModelTensors weights() { return m_layout.bind(m_parameters.data()); }
+  ModelTensors weights() const { return m_layout.bind(const_cast<float*>(m_parameters.data())); }
+  ModelTensors weightGradients() { return m_layout.bind(m_gradients.data()); }
+
+  enum class Rows { Scored, All };
+  // Runs the model on a packed batch. Logits are computed for the batch's scored rows, or for
+  // every row (inspection, greedy decoding).
+  void forward(const Batch& batch, Workspace& ws, Rows rows = Rows::Scored) const;
+
+  // Mean loss of the last forward pass (scored rows) and d(loss)/d(logits) into the workspace.
+  double loss(const Batch& batch, Workspace& ws) const;
+
+  // Zeroes the gradients and back-propagates the last loss through the whole model.
+  void backward(const Batch& batch, Workspace& ws);
+
+ private:
+  ModelConfig m_config;
+  ParameterLayout m_layout;
+  std::vector<float> m_parameters;
+  std::vector<float> m_gradients;
+};
+
+}  // namespace lengthlab

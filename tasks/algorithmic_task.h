@@ -1,0 +1,43 @@
+// Shared shape of the algorithmic tasks (PAPER.md section 4): every length from a minimum up is
+// possible, and the answer is a function of the input.
+#pragma once
+
+#include "task.h"
+
+#include <memory>
+
+namespace lengthlab {
+
+class AlgorithmicTask : public Task {
+ public:
+  AlgorithmicTask(TaskInfo info, int minLength) : Task(std::move(info)), m_minLength(minLength) {}
+
+  bool hasLength(int n) const override { return n >= m_minLength && n <= kMaxLength; }
+  std::string lengthRule() const override {
+    return "lengths " + std::to_string(m_minLength) + " to " + std::to_string(kMaxLength);
+  }
+  int minLength() const { return m_minLength; }
+
+  // Lengths beyond this are refused: large enough for any test bin a class would try, small
+  // enough that a typo (100000) is caught instead of building a gigantic position table.
+  static constexpr int kMaxLength = 1000;
+
+ protected:
+  // True when every symbol id of input lies in the alphabet.
+  bool symbolsInRange(const std::vector<int>& input) const {
+    for (int s : input) {
+      if (s < 0 || s >= alphabetSize()) return false;
+    }
+    return true;
+  }
+
+ private:
+  int m_minLength;
+};
+
+// Factories of the algorithmic tasks, in the order of PAPER.md section 4.
+std::unique_ptr<Task> makeBinMajorityTask();
+std::unique_ptr<Task> makeUniqueCopyTask();
+std::unique_ptr<Task> makeRepeatCopyTask();
+
+}  // namespace lengthlab

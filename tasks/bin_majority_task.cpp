@@ -1,0 +1,69 @@
+// bin_majority: n bits whose number of zeros is uniform in [0, n] (ties redrawn); answer: the
+// majority bit. Uniform counts rather than i.i.d. bits so that clear and narrow majorities are
+// equally common at every length.
+#include "algorithmic_task.h"
+
+#include <algorithm>
+
+namespace lengthlab {
+namespace {
+
+constexpr int kZero = 0;
+constexpr int kOne = 1;
+
+class BinMajorityTask final : public AlgorithmicTask {
+ public:
+  BinMajorityTask() : AlgorithmicTask(makeInfo(), 1) {}
+
+  int maxOutputLength(int) const override { return 1; }
+
+  std::optional<Example> complete(const std::vector<int>& input) const override {
+    if (input.empty() || !symbolsInRange(input)) return std::nullopt;
+    const auto ones = std::count(input.begin(), input.end(), kOne);
+    const auto zeros = static_cast<std::ptrdiff_t>(input.size()) - ones;
+    if (ones == zeros) return std::nullopt;
+    return Example{input, {ones > zeros ? kOne : kZero}, {}};
+  }
+
+ protected:
+  Example sampleValidLength(int n, Rng& rng) const override {
+    std::int64_t zeros = 0;
+    do {
+      zeros = rng.uniformInt(0, n);
+    } while (2 * zeros == n);
+    std::vector<int> bits(static_cast<std::size_t>(n), kOne);
+    std::fill(bits.begin(), bits.begin() + zeros, kZero);
+    rng.shuffle(bits);
+    return *complete(bits);
+  }
+
+ private:
+  static TaskInfo makeInfo() {
+    TaskInfo info;
+    info.id = "bin_majority";
+    info.name = "Binary majority";
+    info.family = TaskFamily::Algorithmic;
+    info.alphabet = {"0", "1"};
+    info.description =
+        "Read a string of bits and answer with the bit that occurs more often. Counting how many "
+        "0s and 1s have been seen needs no knowledge of positions, so the task is a two-line "
+        "C-RASP program and the theory predicts length generalization with and without "
+        "positional encodings.";
+    info.craspApe = true;
+    info.craspNope = true;
+    info.craspProgram = "C0 := #Q_0\nC1 := #Q_1\nNEXT_1 := C0 < C1";
+    info.paper.ape = BinPercents{100, 100, 100};
+    info.paper.nope = BinPercents{100, 100, 100};
+    info.paper.reg = BinPercents{100, 100, 99.9};
+    info.randomBaseline = 0.498;
+    info.presetApe = {1, 1, 16, 1e-3};
+    info.presetNope = {1, 1, 16, 1e-3};
+    return info;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Task> makeBinMajorityTask() { return std::make_unique<BinMajorityTask>(); }
+
+}  // namespace lengthlab
