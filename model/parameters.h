@@ -49,7 +49,7 @@ class ParameterLayout {
  public:
   explicit ParameterLayout(const ModelConfig& config);
 
-  const std::vector<TensorSlot>& slots() const { return m_slots; }
+  const std::vector<TensorSlot>& tensors() const { return m_slots; }
   std::size_t totalSize() const { return m_total; }
   const TensorSlot* find(const std::string& name) const;
 

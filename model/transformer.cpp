@@ -111,7 +111,7 @@ Transformer::Transformer(const ModelConfig& config) : m_config(config), m_layout
 void Transformer::initialize(Rng& rng) {
   const double residualStd = 0.02 / std::sqrt(2.0 * m_config.layers);
   std::fill(m_parameters.begin(), m_parameters.end(), 0.0f);
-  for (const auto& slot : m_layout.slots()) {
+  for (const auto& slot : m_layout.tensors()) {
     float* p = m_parameters.data() + slot.offset;
     if (slot.name.ends_with("ln_1.weight") || slot.name.ends_with("ln_2.weight") ||
         slot.name.ends_with("ln_f.weight")) {

@@ -1,0 +1,360 @@
+// Specification of the model's kernels: every backward pass agrees with central finite
+// differences of its forward pass, and the fast kernels agree with naive twins written here.
+#include "gradient_check.h"
+#include "kernels.h"
+#include "matmul.h"
+#include "parallel.h"
+
+#include <QtTest>
+
+#include <cmath>
+
+using namespace lengthlab;
+using namespace lengthlab::test;
+
+namespace {
+
+constexpr double kGradientTolerance = 2e-3;
+
+// Three sequences packed end to end (lengths 1, 4, 7), the shape attention sees in training.
+struct PackedLayout {
+  std::vector<int> starts{0, 1, 5, 12};
+  std::vector<std::size_t> probOffsets;
+  AttentionLayout layout;
+  int rows() const { return starts.back(); }
+
+  explicit PackedLayout(int heads) {
+    probOffsets.push_back(0);
+    for (std::size_t s = 0; s + 1 < starts.size(); ++s) {
+      const auto T = static_cast<std::size_t>(starts[s + 1] - starts[s]);
+      probOffsets.push_back(probOffsets.back() + heads * T * T);
+    }
+    layout.sequenceStart = starts.data();
+    layout.probOffset = probOffsets.data();
+    layout.sequences = static_cast<int>(starts.size()) - 1;
+    layout.longest = 7;
+  }
+};
+
+// Straightforward causal attention for one packed batch, in double.
+std::vector<double> naiveAttention(const std::vector<float>& qkv, const PackedLayout& p, int C, int H) {
+  const int D = C / H;
+  std::vector<double> out(static_cast<std::size_t>(p.rows()) * C, 0.0);
+  for (int s = 0; s + 1 < static_cast<int>(p.starts.size()); ++s) {
+    for (int h = 0; h < H; ++h) {
+      for (int i = p.starts[s]; i < p.starts[s + 1]; ++i) {
+        std::vector<double> scores;
+        for (int j = p.starts[s]; j <= i; ++j) {
+          double dotQK = 0;
+          for (int d = 0; d < D; ++d) dotQK += double(qkv[i * 3 * C + h * D + d]) * qkv[j * 3 * C + C + h * D + d];
+          scores.push_back(dotQK / std::sqrt(double(D)));
+        }
+        double maxScore = *std::max_element(scores.begin(), scores.end()), total = 0;
+        for (auto& x : scores) total += (x = std::exp(x - maxScore));
+        for (int j = p.starts[s]; j <= i; ++j) {
+          const double w = scores[j - p.starts[s]] / total;
+          for (int d = 0; d < D; ++d) out[i * C + h * D + d] += w * qkv[j * 3 * C + 2 * C + h * D + d];
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+class TestKernels : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { useThreads(2); }
+
+  void matmulMatchesNaiveProductForEveryTransposition_data() {
+    QTest::addColumn<bool>("transA");
+    QTest::addColumn<bool>("transB");
+    QTest::addColumn<bool>("accumulate");
+    for (bool ta : {false, true}) {
+      for (bool tb : {false, true}) {
+        for (bool acc : {false, true}) {
+          QTest::addRow("A%s B%s %s", ta ? "t" : "n", tb ? "t" : "n", acc ? "accumulate" : "overwrite")
+              << ta << tb << acc;
+        }
+      }
+    }
+  }
+  void matmulMatchesNaiveProductForEveryTransposition() {
+    QFETCH(bool, transA);
+    QFETCH(bool, transB);
+    QFETCH(bool, accumulate);
+    const int M = 13, N = 7, K = 9;
+    Rng rng(1);
+    const auto A = randomVector(M * K, rng), B = randomVector(K * N, rng);
+    const auto initial = randomVector(M * N, rng);
+    auto C = initial;
+    matmul(A.data(), transA ? Transpose::Yes : Transpose::No, B.data(),
+           transB ? Transpose::Yes : Transpose::No, C.data(), M, N, K, accumulate);
+    for (int i = 0; i < M; ++i) {
+      for (int j = 0; j < N; ++j) {
+        double expected = accumulate ? initial[i * N + j] : 0.0;
+        for (int k = 0; k < K; ++k) {
+          const float a = transA ? A[k * M + i] : A[i * K + k];
+          const float b = transB ? B[j * K + k] : B[k * N + j];
+          expected += double(a) * b;
+        }
+        QVERIFY(std::fabs(C[i * N + j] - expected) < 1e-4);
+      }
+    }
+  }
+
+  void matmulReadsAndWritesColumnSlicesWithLeadingDimensions() {
+    // C[:, 2:5] += A[:, 1:4] @ B, the way the regulariser multiplies one head's columns.
+    const int M = 6, K = 3, N = 3, lda = 8, ldc = 9;
+    Rng rng(2);
+    const auto A = randomVector(M * lda, rng), B = randomVector(K * N, rng);
+    auto C = randomVector(M * ldc, rng);
+    const auto before = C;
+    matmul(A.data() + 1, Transpose::No, lda, B.data(), Transpose::No, N, C.data() + 2, ldc, M, N, K, true);
+    for (int i = 0; i < M; ++i) {
+      for (int j = 0; j < ldc; ++j) {
+        double expected = before[i * ldc + j];
+        if (j >= 2 && j < 5) {
+          for (int k = 0; k < K; ++k) expected += double(A[i * lda + 1 + k]) * B[k * N + (j - 2)];
+        }
+        QVERIFY(std::fabs(C[i * ldc + j] - expected) < 1e-4);
+      }
+    }
+  }
+
+  void layerNormBackwardMatchesFiniteDifferences() {
+    const int N = 5, C = 8;
+    Rng rng(3);
+    auto x = randomVector(N * C, rng), w = randomVector(C, rng), b = randomVector(C, rng);
+    const auto probe = randomVector(N * C, rng);
+    std::vector<float> out(N * C), mean(N), rstd(N);
+    const auto loss = [&] {
+      layerNormForward(out.data(), mean.data(), rstd.data(), x.data(), w.data(), b.data(), N, C);
+      return dot(out.data(), probe);
+    };
+    loss();
+    std::vector<float> dx(N * C, 0.0f), dw(C, 0.0f), db(C, 0.0f);
+    layerNormBackward(dx.data(), dw.data(), db.data(), probe.data(), x.data(), mean.data(), rstd.data(),
+                      w.data(), N, C);
+    QVERIFY(relativeError(dx, numericGradient(x, loss)) < kGradientTolerance);
+    QVERIFY(relativeError(dw, numericGradient(w, loss)) < kGradientTolerance);
+    QVERIFY(relativeError(db, numericGradient(b, loss)) < kGradientTolerance);
+  }
+
+  void layerNormBackwardAddsToTheInputGradient() {
+    const int N = 2, C = 4;
+    Rng rng(4);
+    auto x = randomVector(N * C, rng), w = randomVector(C, rng), b = randomVector(C, rng);
+    const auto dy = randomVector(N * C, rng);
+    std::vector<float> out(N * C), mean(N), rstd(N), dw(C), db(C);
+    layerNormForward(out.data(), mean.data(), rstd.data(), x.data(), w.data(), b.data(), N, C);
+    std::vector<float> fresh(N * C, 0.0f), accumulated(N * C, 1.0f);
+    layerNormBackward(fresh.data(), dw.data(), db.data(), dy.data(), x.data(), mean.data(), rstd.data(), w.data(), N, C);
+    layerNormBackward(accumulated.data(), dw.data(), db.data(), dy.data(), x.data(), mean.data(), rstd.data(), w.data(), N, C);
+    for (int i = 0; i < N * C; ++i) QCOMPARE(accumulated[i], fresh[i] + 1.0f);
+  }
+
+  void linearBackwardMatchesFiniteDifferences() {
+    const int N = 6, In = 5, Out = 7;
+    Rng rng(5);
+    auto x = randomVector(N * In, rng), w = randomVector(In * Out, rng), b = randomVector(Out, rng);
+    const auto probe = randomVector(N * Out, rng);
+    std::vector<float> out(N * Out);
+    const auto loss = [&] {
+      linearForward(out.data(), x.data(), w.data(), b.data(), N, In, Out);
+      return dot(out.data(), probe);
+    };
+    std::vector<float> dx(N * In), dw(In * Out, 0.0f), db(Out, 0.0f);
+    linearBackward(dx.data(), dw.data(), db.data(), probe.data(), x.data(), w.data(), N, In, Out);
+    QVERIFY(relativeError(dx, numericGradient(x, loss)) < kGradientTolerance);
+    QVERIFY(relativeError(dw, numericGradient(w, loss)) < kGradientTolerance);
+    QVERIFY(relativeError(db, numericGradient(b, loss)) < kGradientTolerance);
+  }
+
+  void linearForwardAddsTheResidual() {
+    const int N = 3, In = 2, Out = 4;
+    Rng rng(6);
+    const auto x = randomVector(N * In, rng), w = randomVector(In * Out, rng), residual = randomVector(N * Out, rng);
+    std::vector<float> plain(N * Out), withResidual(N * Out);
+    linearForward(plain.data(), x.data(), w.data(), nullptr, N, In, Out);
+    linearForward(withResidual.data(), x.data(), w.data(), nullptr, N, In, Out, residual.data());
+    for (int i = 0; i < N * Out; ++i) QVERIFY(std::fabs(withResidual[i] - plain[i] - residual[i]) < 1e-6);
+  }
+
+  void geluMatchesItsFormula() {
+    const std::vector<float> x{-3.0f, -1.0f, -0.1f, 0.0f, 0.5f, 2.0f, 6.0f};
+    std::vector<float> y(x.size());
+    geluForward(y.data(), x.data(), x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const double v = x[i];
+      const double expected = 0.5 * v * (1 + std::tanh(std::sqrt(2 / M_PI) * (v + 0.044715 * v * v * v)));
+      QVERIFY2(std::fabs(y[i] - expected) < 1e-6, qPrintable(QString::number(v)));
+    }
+  }
+
+  void geluBackwardMatchesFiniteDifferences() {
+    Rng rng(7);
+    auto x = randomVector(5000, rng, 2.0);  // more than one chunk of the vectorised loop
+    const auto probe = randomVector(x.size(), rng);
+    std::vector<float> y(x.size()), dx(x.size());
+    geluBackward(dx.data(), x.data(), probe.data(), x.size());
+    std::vector<float> xs(x.begin(), x.begin() + 200);
+    const std::vector<float> probeHead(probe.begin(), probe.begin() + 200);
+    std::vector<float> ys(200);
+    const auto loss = [&] {
+      geluForward(ys.data(), xs.data(), xs.size());
+      return dot(ys.data(), probeHead);
+    };
+    const std::vector<float> dxHead(dx.begin(), dx.begin() + 200);
+    QVERIFY(relativeError(dxHead, numericGradient(xs, loss, 1e-3f)) < kGradientTolerance);
+  }
+
+  void attentionForwardMatchesNaiveAttentionWithinEachSequence() {
+    const int C = 8, H = 2;
+    PackedLayout p(H);
+    Rng rng(8);
+    const auto qkv = randomVector(static_cast<std::size_t>(p.rows()) * 3 * C, rng);
+    std::vector<float> out(p.rows() * C), probs(p.probOffsets.back());
+    std::vector<float> scratch(attentionScratchPerThread(7, C / H) * currentThreads());
+    attentionForward(out.data(), probs.data(), qkv.data(), p.layout, C, H, scratch.data());
+    const auto expected = naiveAttention(qkv, p, C, H);
+    for (std::size_t i = 0; i < out.size(); ++i) QVERIFY(std::fabs(out[i] - expected[i]) < 1e-5);
+  }
+
+  void attentionProbabilitiesAreCausalRowsSummingToOne() {
+    const int C = 8, H = 2;
+    PackedLayout p(H);
+    Rng rng(9);
+    const auto qkv = randomVector(static_cast<std::size_t>(p.rows()) * 3 * C, rng);
+    std::vector<float> out(p.rows() * C), probs(p.probOffsets.back(), -1.0f);
+    std::vector<float> scratch(attentionScratchPerThread(7, C / H) * currentThreads());
+    attentionForward(out.data(), probs.data(), qkv.data(), p.layout, C, H, scratch.data());
+    const int s = 2, T = 7;
+    for (int h = 0; h < H; ++h) {
+      const float* P = probs.data() + p.probOffsets[s] + h * T * T;
+      for (int i = 0; i < T; ++i) {
+        double rowSum = 0;
+        for (int j = 0; j < T; ++j) {
+          if (j > i) QCOMPARE(P[i * T + j], 0.0f);
+          rowSum += P[i * T + j];
+        }
+        QVERIFY(std::fabs(rowSum - 1.0) < 1e-5);
+      }
+    }
+  }
+
+  void attentionBackwardMatchesFiniteDifferences() {
+    const int C = 8, H = 2;
+    PackedLayout p(H);
+    Rng rng(10);
+    auto qkv = randomVector(static_cast<std::size_t>(p.rows()) * 3 * C, rng);
+    const auto probe = randomVector(static_cast<std::size_t>(p.rows()) * C, rng);
+    std::vector<float> out(p.rows() * C), probs(p.probOffsets.back());
+    std::vector<float> scratch(attentionScratchPerThread(7, C / H) * currentThreads());
+    const auto loss = [&] {
+      attentionForward(out.data(), probs.data(), qkv.data(), p.layout, C, H, scratch.data());
+      return dot(out.data(), probe);
+    };
+    loss();
+    std::vector<float> dqkv(qkv.size(), 0.0f);
+    attentionBackward(dqkv.data(), probe.data(), qkv.data(), probs.data(), p.layout, C, H, scratch.data());
+    QVERIFY(relativeError(dqkv, numericGradient(qkv, loss)) < kGradientTolerance);
+  }
+
+  void softmaxCrossEntropyMatchesItsDefinition() {
+    const int R = 4, O = 5;
+    Rng rng(11);
+    const auto logits = randomVector(R * O, rng, 3.0);
+    const std::vector<int> targets{0, 4, 2, 2};
+    std::vector<float> dlogits(R * O), rowLoss(R);
+    const double loss = softmaxCrossEntropy(dlogits.data(), rowLoss.data(), logits.data(), targets.data(), R, O);
+    double expected = 0;
+    for (int r = 0; r < R; ++r) {
+      double total = 0;
+      for (int k = 0; k < O; ++k) total += std::exp(double(logits[r * O + k]));
+      expected += -std::log(std::exp(double(logits[r * O + targets[r]])) / total);
+    }
+    QVERIFY(std::fabs(loss - expected / R) < 1e-5);
+  }
+
+  void softmaxCrossEntropyGradientMatchesFiniteDifferences() {
+    const int R = 4, O = 5;
+    Rng rng(12);
+    auto logits = randomVector(R * O, rng, 2.0);
+    const std::vector<int> targets{1, 3, 0, 4};
+    std::vector<float> dlogits(R * O), rowLoss(R), scratch(R * O);
+    softmaxCrossEntropy(dlogits.data(), rowLoss.data(), logits.data(), targets.data(), R, O);
+    const auto loss = [&] {
+      return softmaxCrossEntropy(scratch.data(), rowLoss.data(), logits.data(), targets.data(), R, O);
+    };
+    QVERIFY(relativeError(dlogits, numericGradient(logits, loss)) < kGradientTolerance);
+  }
+
+  void sigmoidBinaryCrossEntropyMatchesItsDefinitionAndGradient() {
+    const int R = 3, O = 4;
+    Rng rng(13);
+    auto logits = randomVector(R * O, rng, 3.0);
+    const std::vector<std::uint8_t> labels{1, 0, 0, 1, 0, 1, 1, 0, 1, 1, 1, 0};
+    std::vector<float> dlogits(R * O), rowLoss(R), scratch(R * O);
+    const double loss = sigmoidBinaryCrossEntropy(dlogits.data(), rowLoss.data(), logits.data(), labels.data(), R, O);
+    double expected = 0;
+    for (int i = 0; i < R * O; ++i) {
+      const double p = 1 / (1 + std::exp(-double(logits[i])));
+      expected += labels[i] ? -std::log(p) : -std::log(1 - p);
+    }
+    QVERIFY(std::fabs(loss - expected / (R * O)) < 1e-5);
+    const auto lossFn = [&] {
+      return sigmoidBinaryCrossEntropy(scratch.data(), rowLoss.data(), logits.data(), labels.data(), R, O);
+    };
+    QVERIFY(relativeError(dlogits, numericGradient(logits, lossFn)) < kGradientTolerance);
+  }
+
+  void sigmoidBinaryCrossEntropyStaysFiniteForHugeLogits() {
+    const std::vector<float> logits{200.0f, -200.0f};
+    const std::vector<std::uint8_t> labels{0, 1};
+    std::vector<float> dlogits(2), rowLoss(1);
+    const double loss = sigmoidBinaryCrossEntropy(dlogits.data(), rowLoss.data(), logits.data(), labels.data(), 1, 2);
+    QVERIFY(std::isfinite(loss));
+    QVERIFY(std::fabs(loss - 200.0) < 1e-3);
+  }
+
+  void embeddingBackwardScattersIntoRepeatedTokensAndPositions() {
+    const int N = 4, C = 3, V = 2, P = 3;
+    const std::vector<int> tokens{1, 0, 1, 1}, positions{0, 1, 2, 0};
+    Rng rng(14);
+    const auto dout = randomVector(N * C, rng);
+    std::vector<float> dwte(V * C, 0.0f), dwpe(P * C, 0.0f);
+    embeddingBackward(dwte.data(), dwpe.data(), dout.data(), tokens.data(), positions.data(), N, C);
+    for (int c = 0; c < C; ++c) {
+      QVERIFY(std::fabs(dwte[1 * C + c] - (dout[0 * C + c] + dout[2 * C + c] + dout[3 * C + c])) < 1e-6);
+      QVERIFY(std::fabs(dwte[0 * C + c] - dout[1 * C + c]) < 1e-6);
+      QVERIFY(std::fabs(dwpe[0 * C + c] - (dout[0 * C + c] + dout[3 * C + c])) < 1e-6);
+    }
+  }
+
+  void kernelsGiveTheSameBitsWithOneOrTwoThreads() {
+    const int C = 8, H = 2;
+    PackedLayout p(H);
+    Rng rng(15);
+    const auto qkv = randomVector(static_cast<std::size_t>(p.rows()) * 3 * C, rng);
+    const auto probe = randomVector(static_cast<std::size_t>(p.rows()) * C, rng);
+    std::vector<float> probs(p.probOffsets.back()), scratch(attentionScratchPerThread(7, C / H) * 2);
+    const auto run = [&](int threads) {
+      useThreads(threads);
+      std::vector<float> out(p.rows() * C), dqkv(qkv.size());
+      attentionForward(out.data(), probs.data(), qkv.data(), p.layout, C, H, scratch.data());
+      attentionBackward(dqkv.data(), probe.data(), qkv.data(), probs.data(), p.layout, C, H, scratch.data());
+      out.insert(out.end(), dqkv.begin(), dqkv.end());
+      return out;
+    };
+    const auto one = run(1), two = run(2);
+    useThreads(2);
+    QCOMPARE(one, two);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestKernels)
+#include "tst_kernels.moc"

@@ -1,0 +1,193 @@
+// Specification of training: a short run learns binary majority, runs repeat exactly from their
+// seed, the configuration is validated with every problem named, and evaluation covers every
+// length of every test bin.
+#include "task_registry.h"
+#include "trainer.h"
+
+#include <QtTest>
+
+#include <cmath>
+
+using namespace lengthlab;
+
+namespace {
+
+const Task& task(const char* id) {
+  const Task* t = findTask(id);
+  if (!t) throw std::logic_error(std::string("no task ") + id);
+  return *t;
+}
+
+TrainingConfig quickMajority() {
+  TrainingConfig c;
+  c.task = "bin_majority";
+  c.layers = 1;
+  c.heads = 1;
+  c.dModel = 16;
+  c.learningRate = 1e-3;
+  c.batchSize = 64;
+  c.steps = 3000;
+  c.evalEvery = 100;
+  c.evalCount = 200;
+  c.threads = 2;
+  c.testBins = {{1, 50}, {51, 100}};
+  return c;
+}
+
+std::vector<double> lossCurve(const TrainingConfig& config, int steps) {
+  Trainer trainer(task(config.task.c_str()), config);
+  std::vector<double> losses;
+  for (int i = 0; i < steps; ++i) losses.push_back(trainer.advance().loss);
+  return losses;
+}
+
+}  // namespace
+
+class TestTraining : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void binaryMajorityReachesPerfectInDistributionAccuracy() {
+    Trainer trainer(task("bin_majority"), quickMajority());
+    QElapsedTimer clock;
+    clock.start();
+    StepReport report;
+    while (!trainer.finished()) report = trainer.advance();
+    QCOMPARE(report.stop, StopReason::EarlyStop);
+    QVERIFY(report.evaluation.has_value());
+    QCOMPARE(report.evaluation->bins[0].tally.accuracy(), 1.0);
+    qInfo("bin_majority: 100%% in distribution after %ld steps, %.1f s; [51,100]: %.1f%%", trainer.step(),
+          clock.elapsed() / 1000.0, 100 * report.evaluation->bins[1].tally.accuracy());
+  }
+
+  void lossFallsOnUniqueCopyInAFewHundredSteps() {
+    TrainingConfig c;
+    c.task = "unique_copy";
+    c.layers = 2;
+    c.heads = 1;
+    c.dModel = 64;
+    c.steps = 30000;
+    c.evalEvery = 1000;
+    c.evalCount = 50;
+    c.threads = 2;
+    c.train = {1, 10};
+    c.testBins = {{1, 10}, {11, 20}};
+    const auto losses = lossCurve(c, 300);
+    // log(154) = 5.04 at the start: a uniform guess over the vocabulary.
+    QVERIFY2(std::fabs(losses.front() - std::log(154.0)) < 0.3, qPrintable(QString::number(losses.front())));
+    QVERIFY2(losses.back() < 0.7 * losses.front(), qPrintable(QString::number(losses.back())));
+  }
+
+  void theSameSeedGivesTheSameLossCurveBitForBit() {
+    TrainingConfig c = quickMajority();
+    c.positional = PositionalEncoding::ApeReg;
+    QCOMPARE(lossCurve(c, 25), lossCurve(c, 25));
+  }
+
+  void anotherSeedGivesAnotherRun() {
+    TrainingConfig a = quickMajority(), b = quickMajority();
+    b.seed = 1;
+    QVERIFY(lossCurve(a, 5) != lossCurve(b, 5));
+  }
+
+  void evaluationCoversEveryLengthOfEveryBinEvenly() {
+    TrainingConfig c = quickMajority();
+    c.evalCount = 100;
+    Trainer trainer(task("bin_majority"), c);
+    const EvaluationResult result = trainer.evaluate();
+    QCOMPARE(int(result.bins.size()), 2);
+    QCOMPARE(result.bins[0].tally.total, 100);
+    QCOMPARE(result.bins[1].tally.total, 100);
+    QCOMPARE(int(result.lengths.size()), 100);
+    QCOMPARE(result.lengths.front().length, 1);
+    QCOMPARE(result.lengths.back().length, 100);
+    for (const auto& l : result.lengths) QCOMPARE(l.tally.total, 2);
+  }
+
+  void theEvaluationSetDoesNotDependOnTheTrainingSeed() {
+    // An untrained model's answers are a fixed function of its weights; with the same weights
+    // seed but different data seeds the evaluation must give the same numbers.
+    TrainingConfig a = quickMajority();
+    Trainer first(task("bin_majority"), a);
+    Trainer second(task("bin_majority"), a);
+    QCOMPARE(first.evaluate().bins[1].tally.correct, second.evaluate().bins[1].tally.correct);
+  }
+
+  void earlyStopOffRunsToTheStepLimit() {
+    TrainingConfig c = quickMajority();
+    c.earlyStop = false;
+    c.steps = 30;
+    c.evalEvery = 10;
+    Trainer trainer(task("bin_majority"), c);
+    StepReport report;
+    int evaluations = 0;
+    while (!trainer.finished()) {
+      report = trainer.advance();
+      evaluations += report.evaluation ? 1 : 0;
+    }
+    QCOMPARE(report.stop, StopReason::MaxSteps);
+    QCOMPARE(trainer.step(), 30L);
+    QCOMPARE(evaluations, 3);
+  }
+
+  void aNonFiniteLossEndsTheRunWithoutUpdatingTheWeights() {
+    Trainer trainer(task("bin_majority"), quickMajority());
+    trainer.model().parameters()[3] = std::nanf("");
+    const auto before = trainer.model().parameters();
+    const StepReport report = trainer.advance();
+    QVERIFY(!report.finite);
+    QCOMPARE(report.stop, StopReason::Diverged);
+    QVERIFY(trainer.finished());
+    for (std::size_t i = 0; i < before.size(); ++i) {
+      if (i != 3) QCOMPARE(trainer.model().parameters()[i], before[i]);
+    }
+  }
+
+  void theRegulariserIsReportedOnlyForApeReg() {
+    TrainingConfig c = quickMajority();
+    QCOMPARE(Trainer(task("bin_majority"), c).advance().regularizer, 0.0);
+    c.positional = PositionalEncoding::ApeReg;
+    QVERIFY(Trainer(task("bin_majority"), c).advance().regularizer > 0.0);
+  }
+
+  void theLearningRateDecaysLinearlyToZero() {
+    TrainingConfig c = quickMajority();
+    c.steps = 4;
+    c.earlyStop = false;
+    Trainer trainer(task("bin_majority"), c);
+    std::vector<double> rates;
+    while (!trainer.finished()) rates.push_back(trainer.advance().learningRate);
+    QCOMPARE(rates, (std::vector<double>{1e-3, 0.75e-3, 0.5e-3, 0.25e-3}));
+  }
+
+  void invalidConfigurationsNameEveryProblem_data() {
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("empty train range") << "train" << "train range 50-10 is empty";
+    QTest::newRow("overlapping bins") << "bins" << "increasing order without overlap";
+    QTest::newRow("nothing beyond training") << "beyond" << "must reach beyond the train range";
+    QTest::newRow("width not divisible") << "heads" << "divisible";
+    QTest::newRow("zero batch") << "batch" << "batch must be from 1";
+    QTest::newRow("impossible bin") << "impossible" << "holds no possible length";
+  }
+  void invalidConfigurationsNameEveryProblem() {
+    QFETCH(QString, field);
+    QFETCH(QString, expected);
+    TrainingConfig c = quickMajority();
+    if (field == "train") c.train = {50, 10};
+    if (field == "bins") c.testBins = {{1, 60}, {51, 100}};
+    if (field == "beyond") c.testBins = {{1, 50}};
+    if (field == "heads") c.heads = 3;
+    if (field == "batch") c.batchSize = 0;
+    if (field == "impossible") c.testBins = {{0, 0}, {51, 100}};
+    try {
+      Trainer trainer(task("bin_majority"), c);
+      QFAIL("an invalid configuration was accepted");
+    } catch (const ConfigError& e) {
+      QVERIFY2(QString(e.what()).contains(expected), e.what());
+    }
+  }
+};
+
+QTEST_APPLESS_MAIN(TestTraining)
+#include "tst_training.moc"
