@@ -2,6 +2,8 @@
 // this file only dispatches and turns errors into exit codes (0 ok, 1 failure, 2 bad usage).
 #include "cli_common.h"
 
+#include "openmp_wait_policy.h"
+
 #include <QCoreApplication>
 
 #include <exception>
@@ -39,6 +41,7 @@ QString usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  lengthlab::relaunchWithPassiveOpenMpWaiting(argv);
   QCoreApplication app(argc, argv);
   QCoreApplication::setApplicationName("lengthlab-cli");
   QCoreApplication::setApplicationVersion(LENGTHLAB_VERSION);

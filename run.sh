@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# LengthLab's main command on a fresh Debian 12 machine: installs what is missing (apt), builds
+# (Release), then runs the default experiment: the desktop app when there is a display, otherwise
+# the same experiment headless, printing its accuracy per test bin.
+#   ./run.sh               the default experiment
+#   ./run.sh --setup-only  install and build only (used by ./test.sh)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev qt6-svg-dev qt6-qpa-plugins
+          libqcustomplot-dev libqcustomplot2.1-qt6 libeigen3-dev libdnnl-dev fonts-dejavu-core)
+BUILD_DIR=${LENGTHLAB_BUILD_DIR:-build}
+
+install_missing_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  echo "Installing: ${missing[*]}"
+  local sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+  if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then
+    cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  cmake --build "$BUILD_DIR" -j2
+}
+
+install_missing_packages
+build
+[[ "${1:-}" == "--setup-only" ]] && exit 0
+
+# The classic first demo: copying distinct tokens generalizes beyond the training lengths.
+DEFAULT_TASK=unique_copy
+if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" && -x "$BUILD_DIR/app/lengthlab" ]]; then
+  exec "$BUILD_DIR/app/lengthlab" --task "$DEFAULT_TASK" "$@"
+fi
+echo "No display: running the default experiment headless."
+run_dir="runs/${DEFAULT_TASK}-$(date +%Y%m%d-%H%M%S)"
+exec "$BUILD_DIR/app/lengthlab-cli" train --task "$DEFAULT_TASK" --out "$run_dir" "$@"
