@@ -1,6 +1,7 @@
 #include "evaluation.h"
 
 #include "check.h"
+#include "task_lengths.h"
 
 #include <algorithm>
 #include <map>
@@ -18,10 +19,7 @@ EvaluationSet::EvaluationSet(const Task& task, const SequenceCodec& codec,
   LL_CHECK(perBin >= 1);
   Rng rng(seed);
   for (std::size_t b = 0; b < m_bins.size(); ++b) {
-    std::vector<int> lengths;
-    for (int n = m_bins[b].lo; n <= m_bins[b].hi; ++n) {
-      if (task.hasLength(n)) lengths.push_back(n);
-    }
+    std::vector<int> lengths = lengthsWithExamples(task, m_bins[b].lo, m_bins[b].hi);
     if (lengths.empty()) {
       throw LengthError("test bin " + formatRange(m_bins[b]) + " has no example of " + task.id() +
                         "; allowed: " + task.lengthRule());

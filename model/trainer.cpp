@@ -2,6 +2,7 @@
 
 #include "check.h"
 #include "parallel.h"
+#include "task_lengths.h"
 
 #include <cmath>
 
@@ -53,9 +54,7 @@ Trainer::Trainer(const Task& task, TrainingConfig config)
       m_optimizer(m_model.layout(), m_config.optimizer),
       m_evaluationSet(task, m_codec, m_config.testBins, m_config.evalCount, kEvaluationSeed),
       m_dataRng(m_config.seed * 2 + 2) {
-  for (int n = m_config.train.lo; n <= m_config.train.hi; ++n) {
-    if (task.hasLength(n)) m_trainLengths.push_back(n);
-  }
+  m_trainLengths = lengthsWithExamples(task, m_config.train.lo, m_config.train.hi);
   LL_CHECK(!m_trainLengths.empty());
 }
 

@@ -1,5 +1,7 @@
 #include "training_config.h"
 
+#include "task_lengths.h"
+
 
 #include <algorithm>
 
@@ -7,10 +9,7 @@ namespace lengthlab {
 namespace {
 
 bool anyLength(const Task& task, const LengthRange& range) {
-  for (int n = range.lo; n <= range.hi; ++n) {
-    if (task.hasLength(n)) return true;
-  }
-  return false;
+  return !lengthsWithExamples(task, range.lo, range.hi).empty();
 }
 
 }  // namespace

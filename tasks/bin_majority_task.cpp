@@ -3,13 +3,8 @@
 // equally common at every length.
 #include "algorithmic_task.h"
 
-#include <algorithm>
-
 namespace lengthlab {
 namespace {
-
-constexpr int kZero = 0;
-constexpr int kOne = 1;
 
 class BinMajorityTask final : public AlgorithmicTask {
  public:
@@ -18,23 +13,15 @@ class BinMajorityTask final : public AlgorithmicTask {
   int maxOutputLength(int) const override { return 1; }
 
   std::optional<Example> complete(const std::vector<int>& input) const override {
-    if (input.empty() || !symbolsInRange(input)) return std::nullopt;
-    const auto ones = std::count(input.begin(), input.end(), kOne);
-    const auto zeros = static_cast<std::ptrdiff_t>(input.size()) - ones;
-    if (ones == zeros) return std::nullopt;
-    return Example{input, {ones > zeros ? kOne : kZero}, {}};
+    if (!symbolsInRange(input)) return std::nullopt;
+    const std::optional<int> answer = majorityBit(input);  // nullopt on a tie or empty input
+    if (!answer) return std::nullopt;
+    return Example{input, {*answer}, {}};
   }
 
  protected:
   Example sampleValidLength(int n, Rng& rng) const override {
-    std::int64_t zeros = 0;
-    do {
-      zeros = rng.uniformInt(0, n);
-    } while (2 * zeros == n);
-    std::vector<int> bits(static_cast<std::size_t>(n), kOne);
-    std::fill(bits.begin(), bits.begin() + zeros, kZero);
-    rng.shuffle(bits);
-    return *complete(bits);
+    return *complete(sampleUntiedBits(n, rng));
   }
 
  private:
@@ -46,7 +33,7 @@ class BinMajorityTask final : public AlgorithmicTask {
     info.alphabet = {"0", "1"};
     info.description =
         "Read a string of bits and answer with the bit that occurs more often. Counting how many "
-        "0s and 1s have been seen needs no knowledge of positions, so the task is a two-line "
+        "0s and 1s have been seen needs no knowledge of positions, so the task is a three-line "
         "C-RASP program and the theory predicts length generalization with and without "
         "positional encodings.";
     info.craspApe = true;

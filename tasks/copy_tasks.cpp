@@ -4,20 +4,12 @@
 // program can track beyond the lengths seen in training.
 #include "algorithmic_task.h"
 
-#include <numeric>
 #include <set>
 
 namespace lengthlab {
 namespace {
 
 constexpr int kUniqueCopyVocabulary = 150;
-
-std::vector<std::string> numberedSymbols(int count) {
-  std::vector<std::string> symbols;
-  symbols.reserve(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) symbols.push_back(std::to_string(i));
-  return symbols;
-}
 
 class UniqueCopyTask final : public AlgorithmicTask {
  public:
@@ -39,15 +31,8 @@ class UniqueCopyTask final : public AlgorithmicTask {
 
  protected:
   Example sampleValidLength(int n, Rng& rng) const override {
-    // A uniformly random n-subset in uniformly random order: a partial Fisher-Yates shuffle.
-    std::vector<int> pool(kUniqueCopyVocabulary);
-    std::iota(pool.begin(), pool.end(), 0);
-    for (int i = 0; i < n; ++i) {
-      const auto j = static_cast<std::size_t>(rng.uniformInt(i, kUniqueCopyVocabulary - 1));
-      std::swap(pool[static_cast<std::size_t>(i)], pool[j]);
-    }
-    pool.resize(static_cast<std::size_t>(n));
-    return Example{pool, pool, {}};
+    std::vector<int> tokens = sampleDistinct(n, kUniqueCopyVocabulary, rng);
+    return Example{tokens, tokens, {}};
   }
 
  private:

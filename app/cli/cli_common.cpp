@@ -2,6 +2,7 @@
 
 #include "task_registry.h"
 
+#include <QCoreApplication>
 #include <QTextStream>
 
 #include <cmath>
@@ -15,7 +16,10 @@ bool parseOrThrow(QCommandLineParser& parser, const QStringList& arguments) {
   parser.addOption(help);
   if (!parser.parse(arguments)) throw UsageError(parser.errorText());
   if (parser.isSet(help)) {
-    printLine(parser.helpText().trimmed());
+    // Qt names the program by its path; name the command instead ("lengthlab-cli train").
+    QString text = parser.helpText().trimmed();
+    text.replace(QCoreApplication::arguments().constFirst(), arguments.constFirst());
+    printLine(text);
     return false;
   }
   if (!parser.positionalArguments().isEmpty()) {
