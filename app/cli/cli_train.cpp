@@ -5,6 +5,7 @@
 
 #include "experiment_json.h"
 #include "run_folder.h"
+#include "task_lengths.h"
 #include "training_options.h"
 #include "verdict.h"
 
@@ -118,6 +119,13 @@ int runTrainCommand(const QStringList& arguments) {
 
   RunFolder run(out, config, *task);
   printLine(describe(config, run.path()));
+  // Lengths without an example, e.g. the odd lengths of (aa)*, are skipped: say so once.
+  std::vector<LengthRange> ranges{config.train};
+  ranges.insert(ranges.end(), config.testBins.begin(), config.testBins.end());
+  for (const auto& range : ranges) {
+    const std::string skipped = skippedLengthsReport(*task, range.lo, range.hi);
+    if (!skipped.empty()) printLine("  note: " + QString::fromStdString(skipped));
+  }
   Trainer trainer(*task, config);
 
   g_interrupted.store(false);
