@@ -15,6 +15,10 @@ namespace {
 
 using ArrayMap = Eigen::Map<Eigen::ArrayXf>;
 using ConstArrayMap = Eigen::Map<const Eigen::ArrayXf>;
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowMatrixMap = Eigen::Map<RowMatrix>;
+using StridedMap = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
+using ConstStridedMap = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
 
 constexpr float kLayerNormEps = 1e-5f;
 constexpr float kGeluScale = 0.7978845608028654f;  // sqrt(2 / pi)
@@ -22,6 +26,9 @@ constexpr float kGeluCubic = 0.044715f;
 // Column blocks for reductions over rows: each column's sum is formed by one thread in row
 // order, so the result does not depend on the number of threads.
 constexpr int kColumnBlock = 32;
+// Query rows per block in attention: small enough that the skipped upper triangle pays, large
+// enough for efficient products.
+constexpr int kAttentionBlock = 32;
 
 inline std::size_t at(long row, long stride, long col) {
   return static_cast<std::size_t>(row * stride + col);
@@ -185,18 +192,20 @@ void geluBackward(float* din, const float* in, const float* dout, std::size_t co
 }
 
 std::size_t attentionScratchPerThread(int longest, int D) {
-  // Transposed keys or values [D x T], key and value gradients [T x D] each, one score row [T].
+  // One block of score gradients [kAttentionBlock x T], key and value gradients [T x D] each.
   const auto T = static_cast<std::size_t>(longest), d = static_cast<std::size_t>(D);
-  return 3 * d * T + T + 16;
+  return kAttentionBlock * T + 2 * T * d + 16;
 }
 
+// Attention works on one sequence and head at a time with Eigen's small-matrix products. Query
+// rows are taken in blocks of kAttentionBlock, and each block only multiplies the keys up to its
+// last row, so the masked upper triangle costs little beyond the diagonal blocks.
 void attentionForward(float* out, float* probs, const float* qkv, const AttentionLayout& layout,
-                      int C, int H, float* scratch) {
+                      int C, int H, float* /*scratch*/) {
   LL_CHECK(C % H == 0);
   const int D = C / H;
   const int C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(D));
-  const std::size_t perThread = attentionScratchPerThread(layout.longest, D);
   checkLongest(layout);
   const int tasks = layout.sequences * H;
 #pragma omp parallel for schedule(dynamic, 1)
@@ -204,35 +213,24 @@ void attentionForward(float* out, float* probs, const float* qkv, const Attentio
     const int s = task / H, h = task % H;
     const int base = layout.sequenceStart[s];
     const int T = layout.sequenceStart[s + 1] - base;
-    float* keysT = scratch + perThread * static_cast<std::size_t>(omp_get_thread_num());  // [D, T]
-    for (int j = 0; j < T; ++j) {
-      const float* k = qkv + at(base + j, C3, C + h * D);
-      for (int d = 0; d < D; ++d) keysT[at(d, T, j)] = k[d];
-    }
-    float* P = probs + layout.probOffset[s] + at(h, static_cast<long>(T) * T, 0);  // [T, T]
-    for (int i = 0; i < T; ++i) {
-      float* p = P + at(i, T, 0);
-      const float* q = qkv + at(base + i, C3, h * D);
-      // scores p[j] = scale * q . k_j for j <= i, computed as rows of keysT so j is contiguous
-      std::fill(p, p + i + 1, 0.0f);
-      for (int d = 0; d < D; ++d) {
-        const float qd = q[d] * scale;
-        const float* kd = keysT + at(d, T, 0);
-        for (int j = 0; j <= i; ++j) p[j] += qd * kd[j];
+    const ConstStridedMap Q(qkv + at(base, C3, h * D), T, D, Eigen::OuterStride<>(C3));
+    const ConstStridedMap K(qkv + at(base, C3, C + h * D), T, D, Eigen::OuterStride<>(C3));
+    const ConstStridedMap V(qkv + at(base, C3, 2 * C + h * D), T, D, Eigen::OuterStride<>(C3));
+    StridedMap P(probs + layout.probOffset[s] + at(h, static_cast<long>(T) * T, 0), T, T,
+                 Eigen::OuterStride<>(T));
+    StridedMap O(out + at(base, C, h * D), T, D, Eigen::OuterStride<>(C));
+    for (int r0 = 0; r0 < T; r0 += kAttentionBlock) {
+      const int rows = std::min(kAttentionBlock, T - r0), r1 = r0 + rows;
+      // scores s_ij = scale q_i . k_j for the keys j < r1 (the causal mask is applied below)
+      P.block(r0, 0, rows, r1).noalias() = (scale * Q.middleRows(r0, rows)) * K.topRows(r1).transpose();
+      for (int i = r0; i < r1; ++i) {
+        auto row = P.row(i);
+        auto visible = row.head(i + 1).array();
+        visible = (visible - visible.maxCoeff()).exp();
+        visible /= visible.sum();
+        row.tail(T - i - 1).setZero();
       }
-      float maxScore = p[0];
-      for (int j = 1; j <= i; ++j) maxScore = std::max(maxScore, p[j]);
-      ArrayMap row(p, i + 1);
-      row = (row - maxScore).exp();
-      row /= row.sum();
-      std::fill(p + i + 1, p + T, 0.0f);
-      float* o = out + at(base + i, C, h * D);
-      std::fill(o, o + D, 0.0f);
-      for (int j = 0; j <= i; ++j) {
-        const float pj = p[j];
-        const float* v = qkv + at(base + j, C3, 2 * C + h * D);
-        for (int d = 0; d < D; ++d) o[d] += pj * v[d];
-      }
+      O.middleRows(r0, rows).noalias() = P.block(r0, 0, rows, r1) * V.topRows(r1);
     }
   }
 }
@@ -255,50 +253,37 @@ void attentionBackward(float* dqkv, const float* dout, const float* qkv, const f
     const int base = layout.sequenceStart[s];
     const int T = layout.sequenceStart[s + 1] - base;
     float* mine = scratch + perThread * static_cast<std::size_t>(omp_get_thread_num());
-    float* valuesT = mine;                                   // [D, T]
-    float* dK = valuesT + static_cast<std::size_t>(D) * T;   // [T, D]
-    float* dV = dK + static_cast<std::size_t>(T) * D;        // [T, D]
-    float* dp = dV + static_cast<std::size_t>(T) * D;        // [T]
-    for (int j = 0; j < T; ++j) {
-      const float* v = qkv + at(base + j, C3, 2 * C + h * D);
-      for (int d = 0; d < D; ++d) valuesT[at(d, T, j)] = v[d];
-    }
-    std::fill(dK, dK + static_cast<std::size_t>(T) * D, 0.0f);
-    std::fill(dV, dV + static_cast<std::size_t>(T) * D, 0.0f);
-    const float* P = probs + layout.probOffset[s] + at(h, static_cast<long>(T) * T, 0);
-    for (int i = 0; i < T; ++i) {
-      const float* p = P + at(i, T, 0);
-      const float* dO = dout + at(base + i, C, h * D);
-      const float* q = qkv + at(base + i, C3, h * D);
-      std::fill(dp, dp + i + 1, 0.0f);
-      for (int d = 0; d < D; ++d) {
-        const float g = dO[d];
-        const float* vd = valuesT + at(d, T, 0);
-        for (int j = 0; j <= i; ++j) dp[j] += g * vd[j];
+    const ConstStridedMap Q(qkv + at(base, C3, h * D), T, D, Eigen::OuterStride<>(C3));
+    const ConstStridedMap K(qkv + at(base, C3, C + h * D), T, D, Eigen::OuterStride<>(C3));
+    const ConstStridedMap V(qkv + at(base, C3, 2 * C + h * D), T, D, Eigen::OuterStride<>(C3));
+    const ConstStridedMap P(probs + layout.probOffset[s] + at(h, static_cast<long>(T) * T, 0), T, T,
+                            Eigen::OuterStride<>(T));
+    const ConstStridedMap dO(dout + at(base, C, h * D), T, D, Eigen::OuterStride<>(C));
+    StridedMap dQ(dqkv + at(base, C3, h * D), T, D, Eigen::OuterStride<>(C3));
+    StridedMap dK(dqkv + at(base, C3, C + h * D), T, D, Eigen::OuterStride<>(C3));
+    StridedMap dV(dqkv + at(base, C3, 2 * C + h * D), T, D, Eigen::OuterStride<>(C3));
+    // Key and value gradients gather contributions from every query block: accumulate them in
+    // dense scratch, then copy into the strided rows of dqkv once.
+    RowMatrixMap dKSum(mine, T, D), dVSum(mine + static_cast<std::size_t>(T) * D, T, D);
+    float* dScores = mine + 2 * static_cast<std::size_t>(T) * D;
+    dKSum.setZero();
+    dVSum.setZero();
+    for (int r0 = 0; r0 < T; r0 += kAttentionBlock) {
+      const int rows = std::min(kAttentionBlock, T - r0), r1 = r0 + rows;
+      const auto Pb = P.block(r0, 0, rows, r1);
+      const auto dOb = dO.middleRows(r0, rows);
+      RowMatrixMap dS(dScores, rows, r1);
+      dS.noalias() = dOb * V.topRows(r1).transpose();  // dp
+      for (int i = 0; i < rows; ++i) {
+        const float weighted = Pb.row(i).dot(dS.row(i));
+        dS.row(i) = scale * Pb.row(i).cwiseProduct((dS.row(i).array() - weighted).matrix());
       }
-      float weighted = 0.0f;
-      for (int j = 0; j <= i; ++j) weighted += p[j] * dp[j];
-      float* dq = dqkv + at(base + i, C3, h * D);
-      std::fill(dq, dq + D, 0.0f);
-      for (int j = 0; j <= i; ++j) {
-        const float ds = p[j] * (dp[j] - weighted) * scale;
-        const float* k = qkv + at(base + j, C3, C + h * D);
-        float* dk = dK + at(j, D, 0);
-        float* dv = dV + at(j, D, 0);
-        const float pj = p[j];
-        for (int d = 0; d < D; ++d) {
-          dq[d] += ds * k[d];
-          dk[d] += ds * q[d];
-          dv[d] += pj * dO[d];
-        }
-      }
+      dQ.middleRows(r0, rows).noalias() = dS * K.topRows(r1);
+      dKSum.topRows(r1).noalias() += dS.transpose() * Q.middleRows(r0, rows);
+      dVSum.topRows(r1).noalias() += Pb.transpose() * dOb;
     }
-    for (int j = 0; j < T; ++j) {
-      float* dk = dqkv + at(base + j, C3, C + h * D);
-      float* dv = dqkv + at(base + j, C3, 2 * C + h * D);
-      std::memcpy(dk, dK + at(j, D, 0), sizeof(float) * static_cast<std::size_t>(D));
-      std::memcpy(dv, dV + at(j, D, 0), sizeof(float) * static_cast<std::size_t>(D));
-    }
+    dK = dKSum;
+    dV = dVSum;
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <chrono>
 #include <list>
 #include <tuple>
 #include <unordered_map>
@@ -106,6 +107,9 @@ PrimitiveCache& cache() {
   return instance;
 }
 
+thread_local bool t_timing = false;
+thread_local double t_seconds = 0.0;
+
 }  // namespace
 
 void matmul(const float* A, Transpose transA, int lda, const float* B, Transpose transB, int ldb,
@@ -123,9 +127,19 @@ void matmul(const float* A, Transpose transA, int lda, const float* B, Transpose
     }
     return;
   }
+  if (!t_timing) {
+    cache().run(ShapeKey{M, N, K, lda, ldb, ldc, ta, tb, accumulate}, A, B, C);
+    return;
+  }
+  const auto start = std::chrono::steady_clock::now();
   cache().run(ShapeKey{M, N, K, lda, ldb, ldc, ta, tb, accumulate}, A, B, C);
+  t_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 int matmulCachedShapeCount() { return cache().size(); }
+
+void setMatmulTiming(bool enabled) { t_timing = enabled; }
+double matmulSeconds() { return t_seconds; }
+void resetMatmulSeconds() { t_seconds = 0.0; }
 
 }  // namespace lengthlab

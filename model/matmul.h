@@ -24,4 +24,10 @@ inline void matmul(const float* A, Transpose transA, const float* B, Transpose t
 // How many distinct product shapes have been prepared on this thread (for tests of the cache).
 int matmulCachedShapeCount();
 
+// Time spent inside matmul() on this thread since the last reset, for the benchmark's breakdown.
+// Off by default: reading the clock around every product costs a little.
+void setMatmulTiming(bool enabled);
+double matmulSeconds();
+void resetMatmulSeconds();
+
 }  // namespace lengthlab

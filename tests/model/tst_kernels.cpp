@@ -16,9 +16,10 @@ namespace {
 
 constexpr double kGradientTolerance = 2e-3;
 
-// Three sequences packed end to end (lengths 1, 4, 7), the shape attention sees in training.
+// Four sequences packed end to end (lengths 1, 4, 7 and 70, the last spanning several of the
+// kernel's query blocks), the shape attention sees in training.
 struct PackedLayout {
-  std::vector<int> starts{0, 1, 5, 12};
+  std::vector<int> starts{0, 1, 5, 12, 82};
   std::vector<std::size_t> probOffsets;
   AttentionLayout layout;
   int rows() const { return starts.back(); }
@@ -32,7 +33,7 @@ struct PackedLayout {
     layout.sequenceStart = starts.data();
     layout.probOffset = probOffsets.data();
     layout.sequences = static_cast<int>(starts.size()) - 1;
-    layout.longest = 7;
+    layout.longest = 70;
   }
 };
 
@@ -218,7 +219,7 @@ class TestKernels : public QObject {
     Rng rng(8);
     const auto qkv = randomVector(static_cast<std::size_t>(p.rows()) * 3 * C, rng);
     std::vector<float> out(p.rows() * C), probs(p.probOffsets.back());
-    std::vector<float> scratch(attentionScratchPerThread(7, C / H) * currentThreads());
+    std::vector<float> scratch(attentionScratchPerThread(70, C / H) * currentThreads());
     attentionForward(out.data(), probs.data(), qkv.data(), p.layout, C, H, scratch.data());
     const auto expected = naiveAttention(qkv, p, C, H);
     for (std::size_t i = 0; i < out.size(); ++i) QVERIFY(std::fabs(out[i] - expected[i]) < 1e-5);
@@ -230,9 +231,9 @@ class TestKernels : public QObject {
     Rng rng(9);
     const auto qkv = randomVector(static_cast<std::size_t>(p.rows()) * 3 * C, rng);
     std::vector<float> out(p.rows() * C), probs(p.probOffsets.back(), -1.0f);
-    std::vector<float> scratch(attentionScratchPerThread(7, C / H) * currentThreads());
+    std::vector<float> scratch(attentionScratchPerThread(70, C / H) * currentThreads());
     attentionForward(out.data(), probs.data(), qkv.data(), p.layout, C, H, scratch.data());
-    const int s = 2, T = 7;
+    const int s = 3, T = 70;
     for (int h = 0; h < H; ++h) {
       const float* P = probs.data() + p.probOffsets[s] + h * T * T;
       for (int i = 0; i < T; ++i) {
@@ -253,7 +254,7 @@ class TestKernels : public QObject {
     auto qkv = randomVector(static_cast<std::size_t>(p.rows()) * 3 * C, rng);
     const auto probe = randomVector(static_cast<std::size_t>(p.rows()) * C, rng);
     std::vector<float> out(p.rows() * C), probs(p.probOffsets.back());
-    std::vector<float> scratch(attentionScratchPerThread(7, C / H) * currentThreads());
+    std::vector<float> scratch(attentionScratchPerThread(70, C / H) * currentThreads());
     const auto loss = [&] {
       attentionForward(out.data(), probs.data(), qkv.data(), p.layout, C, H, scratch.data());
       return dot(out.data(), probe);
@@ -341,7 +342,7 @@ class TestKernels : public QObject {
     Rng rng(15);
     const auto qkv = randomVector(static_cast<std::size_t>(p.rows()) * 3 * C, rng);
     const auto probe = randomVector(static_cast<std::size_t>(p.rows()) * C, rng);
-    std::vector<float> probs(p.probOffsets.back()), scratch(attentionScratchPerThread(7, C / H) * 2);
+    std::vector<float> probs(p.probOffsets.back()), scratch(attentionScratchPerThread(70, C / H) * 2);
     const auto run = [&](int threads) {
       useThreads(threads);
       std::vector<float> out(p.rows() * C), dqkv(qkv.size());
