@@ -20,7 +20,7 @@ AdamW::AdamW(const ParameterLayout& layout, AdamWSettings settings)
   }
 }
 
-double AdamW::gradientNorm(const std::vector<float>& gradients) {
+double AdamW::gradientNorm(const FloatBuffer& gradients) {
   // Fixed-size partial sums in double: deterministic and accurate for millions of entries.
   const long n = static_cast<long>(gradients.size());
   constexpr long kBlock = 4096;
@@ -39,8 +39,7 @@ double AdamW::gradientNorm(const std::vector<float>& gradients) {
   return std::sqrt(total);
 }
 
-double AdamW::step(std::vector<float>& parameters, std::vector<float>& gradients,
-                   double learningRate) {
+double AdamW::step(FloatBuffer& parameters, FloatBuffer& gradients, double learningRate) {
   LL_CHECK(parameters.size() == m_m.size() && gradients.size() == m_m.size());
   const double norm = gradientNorm(gradients);
   // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below 1.

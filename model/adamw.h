@@ -3,6 +3,7 @@
 // decay mask comes from ParameterLayout (matrices and embeddings decay, biases and LayerNorm not).
 #pragma once
 
+#include "aligned_buffer.h"
 #include "parameters.h"
 
 #include <vector>
@@ -22,21 +23,21 @@ class AdamW {
   AdamW(const ParameterLayout& layout, AdamWSettings settings);
 
   // Global L2 norm of the gradients.
-  double gradientNorm(const std::vector<float>& gradients);
+  double gradientNorm(const FloatBuffer& gradients);
 
   // One update with this learning rate; clips the gradients in place first. Returns the norm
   // before clipping. Non-finite gradients are the caller's to catch (see Trainer).
-  double step(std::vector<float>& parameters, std::vector<float>& gradients, double learningRate);
+  double step(FloatBuffer& parameters, FloatBuffer& gradients, double learningRate);
 
   long stepCount() const { return m_step; }
-  std::vector<float>& firstMoment() { return m_m; }
-  std::vector<float>& secondMoment() { return m_v; }
+  FloatBuffer& firstMoment() { return m_m; }
+  FloatBuffer& secondMoment() { return m_v; }
   const AdamWSettings& settings() const { return m_settings; }
 
  private:
   AdamWSettings m_settings;
-  std::vector<float> m_m, m_v;
-  std::vector<float> m_decay;  // per float: the weight decay applied to it (0 or weightDecay)
+  FloatBuffer m_m, m_v;
+  FloatBuffer m_decay;  // per float: the weight decay applied to it (0 or weightDecay)
   std::vector<double> m_partialSums;  // per block of the norm, kept to avoid allocating per step
   long m_step = 0;
 };

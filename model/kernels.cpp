@@ -183,7 +183,7 @@ void geluBackward(float* din, const float* in, const float* dout, std::size_t co
     const ConstArrayMap x(in + begin, len);
     const ConstArrayMap dy(dout + begin, len);
     ArrayMap dx(din + begin, len);
-    float tanhBuffer[kChunk];  // on the stack: no allocation inside a training step
+    alignas(64) float tanhBuffer[kChunk];  // on the stack: no allocation inside a step
     ArrayMap t(tanhBuffer, len);
     t = (kGeluScale * (x + kGeluCubic * x.cube())).tanh();
     dx = dy * (0.5f * (1.0f + t) +

@@ -4,6 +4,7 @@
 // (biases, LayerNorm and the 1/sqrt(D) scale left out, as in the paper).
 #pragma once
 
+#include "aligned_buffer.h"
 #include "model_config.h"
 #include "parameters.h"
 
@@ -13,7 +14,7 @@ namespace lengthlab {
 
 // Buffers reused between calls so a training step allocates nothing.
 struct PositionalScratch {
-  std::vector<float> queries, keys, product, dQueries, dKeys;  // [P, D], [P, D], [P, P], ...
+  FloatBuffer queries, keys, product, dQueries, dKeys;  // [P, D], [P, D], [P, P], ...
 };
 
 // M for one layer and head: [P x P], row i = query position, column j = key position.

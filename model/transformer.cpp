@@ -12,8 +12,8 @@
 namespace lengthlab {
 namespace {
 
-template <typename T>
-void grow(std::vector<T>& buffer, std::size_t size) {
+template <typename Buffer>
+void grow(Buffer& buffer, std::size_t size) {
   if (buffer.size() < size) buffer.resize(size);
 }
 

@@ -7,6 +7,7 @@
 // Workspace, so one model can serve training and evaluation with differently sized buffers.
 #pragma once
 
+#include "aligned_buffer.h"
 #include "batch.h"
 #include "kernels.h"
 #include "model_config.h"
@@ -41,17 +42,17 @@ class Workspace {
  private:
   friend class Transformer;
   struct Layer {
-    std::vector<float> ln1, ln1Mean, ln1Rstd, qkv, probs, attOut, residualMid, ln2, ln2Mean,
-        ln2Rstd, fc, gelu;
+    FloatBuffer ln1, ln1Mean, ln1Rstd, qkv, probs, attOut, residualMid, ln2, ln2Mean, ln2Rstd,
+        fc, gelu;
   };
   void prepare(const ModelConfig& config, const Batch& batch, int logitRows);
 
   std::vector<Layer> m_layers;
-  std::vector<std::vector<float>> m_residual;  // [L + 1][N x C]
-  std::vector<float> m_lnf, m_lnfMean, m_lnfRstd, m_headIn, m_logits;
-  std::vector<float> m_dLogits, m_rowLoss, m_dHeadIn;
-  std::vector<float> m_dResidual, m_dLn, m_dAttOut, m_dQkv, m_dMlp;
-  std::vector<float> m_attentionScratch;
+  std::vector<FloatBuffer> m_residual;  // [L + 1][N x C]
+  FloatBuffer m_lnf, m_lnfMean, m_lnfRstd, m_headIn, m_logits;
+  FloatBuffer m_dLogits, m_rowLoss, m_dHeadIn;
+  FloatBuffer m_dResidual, m_dLn, m_dAttOut, m_dQkv, m_dMlp;
+  FloatBuffer m_attentionScratch;
   std::vector<std::size_t> m_probOffset;  // [S + 1]
   AttentionLayout m_attentionLayout;
   int m_heads = 0;
@@ -70,10 +71,10 @@ class Transformer {
 
   const ModelConfig& config() const { return m_config; }
   const ParameterLayout& layout() const { return m_layout; }
-  std::vector<float>& parameters() { return m_parameters; }
-  const std::vector<float>& parameters() const { return m_parameters; }
-  std::vector<float>& gradients() { return m_gradients; }
-  const std::vector<float>& gradients() const { return m_gradients; }
+  FloatBuffer& parameters() { return m_parameters; }
+  const FloatBuffer& parameters() const { return m_parameters; }
+  FloatBuffer& gradients() { return m_gradients; }
+  const FloatBuffer& gradients() const { return m_gradients; }
   ModelTensors weights() { return m_layout.bind(m_parameters.data()); }
   ModelTensors weights() const { return m_layout.bind(const_cast<float*>(m_parameters.data())); }
   ModelTensors weightGradients() { return m_layout.bind(m_gradients.data()); }
@@ -92,8 +93,8 @@ class Transformer {
  private:
   ModelConfig m_config;
   ParameterLayout m_layout;
-  std::vector<float> m_parameters;
-  std::vector<float> m_gradients;
+  FloatBuffer m_parameters;
+  FloatBuffer m_gradients;
 };
 
 }  // namespace lengthlab

@@ -34,7 +34,7 @@ void randomize(Transformer& model, std::uint64_t seed) {
   for (auto& p : model.parameters()) p = static_cast<float>(0.3 * rng.normal());
 }
 
-std::vector<double> asDouble(const std::vector<float>& v) { return {v.begin(), v.end()}; }
+std::vector<double> asDouble(const FloatBuffer& v) { return {v.begin(), v.end()}; }
 
 // Three sequences of lengths 3, 5 and 8 at position offsets 2, 0 and 7, plus the row filler.
 std::vector<ReferenceSequence> threeSequences(const ModelConfig& c) {
