@@ -34,8 +34,8 @@ EvaluationSet::EvaluationSet(const Task& task, const SequenceCodec& codec,
   }
 }
 
-EvaluationResult EvaluationSet::evaluate(const Transformer& model, Workspace& ws,
-                                         int tokenBudget) const {
+EvaluationResult EvaluationSet::evaluate(const Transformer& model, Workspace& ws, int tokenBudget,
+                                         const std::function<bool()>& keepGoing) const {
   EvaluationResult result;
   result.bins.resize(m_bins.size());
   for (std::size_t b = 0; b < m_bins.size(); ++b) result.bins[b].bin = m_bins[b];
@@ -45,6 +45,7 @@ EvaluationResult EvaluationSet::evaluate(const Transformer& model, Workspace& ws
   std::vector<const Item*> members;
   std::size_t next = 0;
   while (next < m_sequences.size()) {
+    if (keepGoing && !keepGoing()) throw EvaluationInterrupted{};
     batch.clear(m_outputSize);
     members.clear();
     while (next < m_sequences.size()) {

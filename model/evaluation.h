@@ -9,6 +9,7 @@
 #include "transformer.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ struct LengthRange {
 };
 
 std::string formatRange(const LengthRange& range);  // "51-100"
+
+struct EvaluationInterrupted {};
 
 struct Tally {
   int correct = 0;
@@ -57,8 +60,11 @@ class EvaluationSet {
   int size() const { return static_cast<int>(m_sequences.size()); }
   int longestSequence() const { return m_longest; }
 
-  // Scores the model on every example; batches hold about tokenBudget tokens.
-  EvaluationResult evaluate(const Transformer& model, Workspace& ws, int tokenBudget = 4096) const;
+  // Scores the model on every example; batches hold about tokenBudget tokens. keepGoing, when
+  // given, is asked between batches; when it answers false the evaluation stops by throwing
+  // EvaluationInterrupted (a GUI's Stop must not wait for thousands of examples).
+  EvaluationResult evaluate(const Transformer& model, Workspace& ws, int tokenBudget = 4096,
+                            const std::function<bool()>& keepGoing = {}) const;
 
  private:
   struct Item {

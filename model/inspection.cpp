@@ -1,6 +1,7 @@
 #include "inspection.h"
 
 #include "check.h"
+#include "matmul.h"
 #include "positional_regularizer.h"
 
 #include <algorithm>
@@ -75,16 +76,14 @@ PositionTableStatistics positionTableStatistics(const Transformer& model) {
     for (int k = 0; k < C; ++k) sum += double(w.positionEmbedding[i * C + k]) * w.positionEmbedding[i * C + k];
     stats.norms[static_cast<std::size_t>(i)] = static_cast<float>(std::sqrt(sum));
   }
-  stats.cosine.resize(static_cast<std::size_t>(P) * P);
+  // cos(p_i, p_j) = (p_i / |p_i|) . (p_j / |p_j|): one product of the normalised table.
+  std::vector<float> unit(static_cast<std::size_t>(P) * C);
   for (int i = 0; i < P; ++i) {
-    for (int j = 0; j < P; ++j) {
-      double dotIJ = 0;
-      for (int k = 0; k < C; ++k) dotIJ += double(w.positionEmbedding[i * C + k]) * w.positionEmbedding[j * C + k];
-      const double denominator = double(stats.norms[i]) * stats.norms[j];
-      stats.cosine[static_cast<std::size_t>(i) * P + j] =
-          denominator > 0 ? static_cast<float>(dotIJ / denominator) : 0.0f;
-    }
+    const float inverse = stats.norms[static_cast<std::size_t>(i)] > 0 ? 1.0f / stats.norms[static_cast<std::size_t>(i)] : 0.0f;
+    for (int k = 0; k < C; ++k) unit[static_cast<std::size_t>(i) * C + k] = w.positionEmbedding[i * C + k] * inverse;
   }
+  stats.cosine.resize(static_cast<std::size_t>(P) * P);
+  matmul(unit.data(), Transpose::No, unit.data(), Transpose::Yes, stats.cosine.data(), P, P, C, false);
   PositionalScratch scratch;
   for (int l = 0; l < c.layers; ++l) {
     for (int h = 0; h < c.heads; ++h) {

@@ -125,7 +125,7 @@ StepReport Trainer::advance() {
 
 EvaluationResult Trainer::evaluate() {
   useThreads(m_config.threads);
-  EvaluationResult result = m_evaluationSet.evaluate(m_model, m_evalWorkspace);
+  EvaluationResult result = m_evaluationSet.evaluate(m_model, m_evalWorkspace, 4096, m_keepGoing);
   result.step = m_step;
   m_lastEvaluation = result;
   return result;

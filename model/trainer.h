@@ -56,6 +56,10 @@ class Trainer {
   // Scores the current model on the test sets (does not change the training state).
   EvaluationResult evaluate();
 
+  // Asked between evaluation batches; answering false makes advance() or evaluate() throw
+  // EvaluationInterrupted, leaving the trainer consistent (the step itself is complete).
+  void setInterruptCheck(std::function<bool()> keepGoing) { m_keepGoing = std::move(keepGoing); }
+
   bool finished() const { return m_stop != StopReason::None; }
   StopReason stopReason() const { return m_stop; }
   long step() const { return m_step; }
@@ -91,6 +95,7 @@ class Trainer {
   std::optional<EvaluationResult> m_lastEvaluation;
   long m_step = 0;
   StopReason m_stop = StopReason::None;
+  std::function<bool()> m_keepGoing;
 };
 
 }  // namespace lengthlab

@@ -63,16 +63,24 @@ const Task& taskFromOptions(const QCommandLineParser& parser) {
   return *task;
 }
 
-TrainingConfig trainingConfigFromOptions(const QCommandLineParser& parser, const Task& task) {
-  PositionalEncoding pe = PositionalEncoding::Ape;
-  if (parser.isSet("pe")) {
-    const auto parsed = parsePositionalEncoding(parser.value("pe").trimmed().toStdString());
-    if (!parsed) {
-      throw OptionError(("--pe must be ape, nope or ape-reg, got '" + parser.value("pe") + "'").toStdString());
-    }
-    pe = *parsed;
+PositionalEncoding positionalFromOptions(const QCommandLineParser& parser, PositionalEncoding fallback) {
+  if (!parser.isSet("pe")) return fallback;
+  const auto parsed = parsePositionalEncoding(parser.value("pe").trimmed().toStdString());
+  if (!parsed) {
+    throw OptionError(("--pe must be ape, nope or ape-reg, got '" + parser.value("pe") + "'").toStdString());
   }
-  TrainingConfig c = defaultTrainingConfig(task, pe);
+  return *parsed;
+}
+
+TrainingConfig trainingConfigFromOptions(const QCommandLineParser& parser, const Task& task) {
+  TrainingConfig c = defaultTrainingConfig(task, positionalFromOptions(parser, PositionalEncoding::Ape));
+  applyTrainingOptions(parser, task, c);
+  return c;
+}
+
+void applyTrainingOptions(const QCommandLineParser& parser, const Task& task, TrainingConfig& c) {
+  c.task = task.id();
+  c.positional = positionalFromOptions(parser, c.positional);
   try {
     if (parser.isSet("train-len")) c.train = parseLengthRange(parser.value("train-len"));
     if (parser.isSet("test-bins")) c.testBins = parseLengthBins(parser.value("test-bins"));
@@ -98,7 +106,6 @@ TrainingConfig trainingConfigFromOptions(const QCommandLineParser& parser, const
     for (const auto& p : problems) text += (text.isEmpty() ? "" : "; ") + QString::fromStdString(p);
     throw OptionError(text.toStdString());
   }
-  return c;
 }
 
 }  // namespace lengthlab

@@ -25,7 +25,15 @@ void addTrainingOptions(QCommandLineParser& parser);
 // The task named by --task; throws OptionError listing the known ids when it is missing or unknown.
 const Task& taskFromOptions(const QCommandLineParser& parser);
 
-// The configuration the flags describe, validated (OptionError lists every problem).
+// The configuration the flags describe, validated (OptionError lists every problem): the task's
+// preset for the chosen --pe, then every flag that was given.
 TrainingConfig trainingConfigFromOptions(const QCommandLineParser& parser, const Task& task);
+
+// Overrides the fields of config whose flags were given (all but --task and --pe) and validates
+// the result for task. Throws OptionError.
+void applyTrainingOptions(const QCommandLineParser& parser, const Task& task, TrainingConfig& config);
+
+// The positional variant named by --pe, or fallback when the flag is absent. Throws OptionError.
+PositionalEncoding positionalFromOptions(const QCommandLineParser& parser, PositionalEncoding fallback);
 
 }  // namespace lengthlab
