@@ -99,7 +99,7 @@ PlotFigureView::PlotFigureView(QWidget* parent) : FigureView(parent), m_plot(new
   connect(m_plot, &QWidget::customContextMenuRequested, this, &PlotFigureView::showContextMenu);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(m_plot);
+  layout->addWidget(m_plot, 1);  // controls added above keep their height; the plot takes the rest
 }
 
 bool PlotFigureView::saveFigure(const QString& path, FigureFormat format, const FigureSize& size) {
