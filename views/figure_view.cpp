@@ -95,6 +95,9 @@ bool savePlot(QCustomPlot& plot, const QString& path, FigureFormat format, const
 
 PlotFigureView::PlotFigureView(QWidget* parent) : FigureView(parent), m_plot(new QCustomPlot(this)) {
   style::applyTo(*m_plot);
+  // QCustomPlot asks for the room its full layout needs (660 px for a grid of heatmaps), which
+  // would force the window wider than a laptop screen; below that the plot simply gets tighter.
+  m_plot->setMinimumSize(240, 160);
   m_plot->setContextMenuPolicy(Qt::CustomContextMenu);
   connect(m_plot, &QWidget::customContextMenuRequested, this, &PlotFigureView::showContextMenu);
   auto* layout = new QVBoxLayout(this);

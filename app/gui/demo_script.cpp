@@ -2,6 +2,8 @@
 
 #include "main_window.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QTextStream>
 #include <QTimer>
 
@@ -22,6 +24,8 @@ void DemoScript::follow(std::shared_ptr<const TrainingSnapshot> snapshot) {
   const bool active = snapshot->state == RunState::Running || snapshot->state == RunState::Paused;
   if (active && m_plan.stopAfterSteps > 0 && snapshot->step >= m_plan.stopAfterSteps && !m_stopSent) {
     m_stopSent = true;
+    // The picture is of the window during training, as a class sees it; exports come at the end.
+    takeScreenshot();
     m_window.controller()->stop();
     return;
   }
@@ -41,11 +45,17 @@ void DemoScript::wrapUp(bool runFailed) {
     for (const QString& problem : problems) err << "lengthlab: export: " << problem << '\n';
     if (!problems.isEmpty()) exitCode = 1;
   }
-  if (!m_plan.screenshotPath.isEmpty() && !m_window.grab().save(m_plan.screenshotPath)) {
-    err << "lengthlab: cannot write the screenshot " << m_plan.screenshotPath << '\n';
-    exitCode = 1;
-  }
+  if (!m_screenshotTaken && !takeScreenshot()) exitCode = 1;
   if (m_plan.quit) emit finished(exitCode);
+}
+
+bool DemoScript::takeScreenshot() {
+  if (m_plan.screenshotPath.isEmpty()) return true;
+  m_screenshotTaken = true;
+  QDir().mkpath(QFileInfo(m_plan.screenshotPath).absolutePath());
+  if (m_window.grab().save(m_plan.screenshotPath)) return true;
+  QTextStream(stderr) << "lengthlab: cannot write the screenshot " << m_plan.screenshotPath << '\n';
+  return false;
 }
 
 }  // namespace lengthlab

@@ -19,7 +19,7 @@ struct DemoPlan {
   bool autostart = false;
   long stopAfterSteps = 0;   // 0: let the run end by itself
   QString exportFolder;      // empty: no export
-  QString screenshotPath;    // empty: no screenshot; taken when the run is stopped or ends
+  QString screenshotPath;    // empty: none; taken at the stop step (during training) or at the end
   bool quit = false;         // quit once the run ended and the exports are written
 };
 
@@ -39,11 +39,13 @@ class DemoScript : public QObject {
  private:
   void follow(std::shared_ptr<const TrainingSnapshot> snapshot);
   void wrapUp(bool runFailed);
+  bool takeScreenshot();
 
   MainWindow& m_window;
   DemoPlan m_plan;
   bool m_stopSent = false;
   bool m_done = false;
+  bool m_screenshotTaken = false;
 };
 
 }  // namespace lengthlab

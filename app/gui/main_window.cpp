@@ -17,6 +17,8 @@
 #include <QMessageBox>
 #include <QStatusBar>
 
+#include <algorithm>
+
 namespace lengthlab {
 namespace {
 
@@ -63,23 +65,43 @@ void MainWindow::buildDocks() {
 
   auto* panelDock = dockFor(this, m_panel, tr("Experiment"), "experiment");
   panelDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  panelDock->setMinimumWidth(300);
   addDockWidget(Qt::LeftDockWidgetArea, panelDock);
-  // Top row: accuracy against length (the headline) and the theory; bottom row: attention,
-  // positional encodings and the training curves. No central widget: the views share the room.
+  // Top row: accuracy against length (the headline) beside the theory's prediction and verdict,
+  // with the training curves a tab behind them; bottom row: attention and positional encodings.
+  // Five plots side by side are not legible on a projector; every panel can be moved, floated
+  // or brought to the front from the View menu.
   auto* accuracy = dockFor(this, m_accuracy, m_accuracy->figureTitle(), "accuracy");
   auto* theory = dockFor(this, m_theory, m_theory->figureTitle(), "theory");
+  auto* curves = dockFor(this, m_curves, m_curves->figureTitle(), "curves");
   auto* attention = dockFor(this, m_attention, m_attention->figureTitle(), "attention");
   auto* positional = dockFor(this, m_positional, m_positional->figureTitle(), "positional");
-  auto* curves = dockFor(this, m_curves, m_curves->figureTitle(), "curves");
   addDockWidget(Qt::RightDockWidgetArea, accuracy);
   splitDockWidget(accuracy, attention, Qt::Vertical);
   splitDockWidget(accuracy, theory, Qt::Horizontal);
+  tabifyDockWidget(theory, curves);
+  theory->raise();
   splitDockWidget(attention, positional, Qt::Horizontal);
-  splitDockWidget(positional, curves, Qt::Horizontal);
-  resizeDocks({panelDock}, {330}, Qt::Horizontal);
-  resizeDocks({accuracy, theory}, {3, 2}, Qt::Horizontal);
-  resizeDocks({accuracy, attention}, {1, 1}, Qt::Vertical);
   setCentralWidget(nullptr);
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+  QMainWindow::showEvent(event);
+  if (m_docksArranged) return;
+  m_docksArranged = true;
+  arrangeDocks();
+}
+
+void MainWindow::arrangeDocks() {
+  // Proportions, applied once the window has its real size: the panel keeps a readable width,
+  // accuracy against length and attention get the larger share of their rows.
+  const auto dock = [this](const char* name) { return findChild<QDockWidget*>(name); };
+  const int panel = std::clamp(width() / 4, 300, 380);
+  const int views = std::max(600, width() - panel);
+  resizeDocks({dock("experiment")}, {panel}, Qt::Horizontal);
+  resizeDocks({dock("accuracy"), dock("theory")}, {views * 57 / 100, views * 43 / 100}, Qt::Horizontal);
+  resizeDocks({dock("attention"), dock("positional")}, {views * 52 / 100, views * 48 / 100}, Qt::Horizontal);
+  resizeDocks({dock("accuracy"), dock("attention")}, {height() * 45 / 100, height() * 55 / 100}, Qt::Vertical);
 }
 
 void MainWindow::buildMenus() {

@@ -52,6 +52,8 @@ class MainWindow : public QMainWindow {
   void updateStatus(const TrainingSnapshot& snapshot);
   void exportFiguresInteractively();
   void showAbout();
+  void showEvent(QShowEvent* event) override;
+  void arrangeDocks();
 
   TrainingController* m_controller = nullptr;
   ExperimentPanel* m_panel = nullptr;
@@ -66,6 +68,7 @@ class MainWindow : public QMainWindow {
   QLabel* m_progressLabel = nullptr;
   QLabel* m_lossLabel = nullptr;
   QLabel* m_rateLabel = nullptr;
+  bool m_docksArranged = false;
 };
 
 }  // namespace lengthlab

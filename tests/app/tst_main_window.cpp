@@ -7,6 +7,7 @@
 #include "main_window.h"
 
 #include <QDir>
+#include <QAction>
 #include <QDockWidget>
 #include <QFile>
 #include <QProcess>
@@ -68,7 +69,8 @@ class TestMainWindow : public QObject {
     for (FigureView* view : window.views()) {
       names << view->figureName();
       auto* dock = qobject_cast<QDockWidget*>(view->parentWidget());
-      QVERIFY2(dock && dock->isVisible(), qPrintable(view->figureName()));
+      // Open (shown, or a tab one click away), never closed by default.
+      QVERIFY2(dock && dock->toggleViewAction()->isChecked(), qPrintable(view->figureName()));
     }
     QCOMPARE(names.size(), QSet<QString>(names.begin(), names.end()).size());  // distinct file names
   }
