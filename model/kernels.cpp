@@ -1,5 +1,7 @@
 #include "kernels.h"
 
+#include "aligned_buffer.h"
+
 #include "check.h"
 #include "matmul.h"
 
@@ -15,10 +17,6 @@ namespace {
 
 using ArrayMap = Eigen::Map<Eigen::ArrayXf>;
 using ConstArrayMap = Eigen::Map<const Eigen::ArrayXf>;
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using RowMatrixMap = Eigen::Map<RowMatrix>;
-using StridedMap = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
-using ConstStridedMap = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
 
 constexpr float kLayerNormEps = 1e-5f;
 constexpr float kGeluScale = 0.7978845608028654f;  // sqrt(2 / pi)
@@ -26,20 +24,43 @@ constexpr float kGeluCubic = 0.044715f;
 // Column blocks for reductions over rows: each column's sum is formed by one thread in row
 // order, so the result does not depend on the number of threads.
 constexpr int kColumnBlock = 32;
-// Query rows per block in attention: small enough that the skipped upper triangle pays, large
-// enough for efficient products.
-constexpr int kAttentionBlock = 32;
 
 inline std::size_t at(long row, long stride, long col) {
   return static_cast<std::size_t>(row * stride + col);
 }
 
-// Before a parallel region: an exception must never be thrown inside one.
-void checkLongest(const AttentionLayout& layout) {
-  for (int s = 0; s < layout.sequences; ++s) {
-    LL_CHECK(layout.sequenceStart[s + 1] - layout.sequenceStart[s] <= layout.longest);
+// Column sums over rows (bias and LayerNorm gradients) run with one contiguous block of rows per
+// thread, each summed into its own partial row, and the partial rows are added in thread order:
+// full-width vector loops, and the same bits for a given thread count. The partial rows live in
+// a buffer of the calling thread that grows once and is then reused.
+float* partialRows(int threads, int width) {
+  thread_local FloatBuffer buffer;
+  const auto size = static_cast<std::size_t>(threads) * static_cast<std::size_t>(width);
+  if (buffer.size() < size) buffer.resize(size);
+  std::fill(buffer.begin(), buffer.begin() + static_cast<long>(size), 0.0f);
+  return buffer.data();
+}
+
+// A row-sized buffer of the calling thread (inside a parallel region: of that worker thread).
+FloatBuffer& rowScratch(int width) {
+  thread_local FloatBuffer buffer;
+  if (buffer.size() < static_cast<std::size_t>(width)) buffer.resize(static_cast<std::size_t>(width));
+  return buffer;
+}
+
+// Rows [begin, end) of N for thread t of nt.
+inline std::pair<int, int> rowBlock(int N, int t, int nt) {
+  return {static_cast<int>(static_cast<long>(N) * t / nt), static_cast<int>(static_cast<long>(N) * (t + 1) / nt)};
+}
+
+// out[c] += sum over threads of partial[t][c], in thread order.
+void addPartialRows(float* out, const float* partial, int threads, int width) {
+  for (int t = 0; t < threads; ++t) {
+    const float* row = partial + static_cast<std::size_t>(t) * width;
+    for (int c = 0; c < width; ++c) out[c] += row[c];
   }
 }
+
 
 }  // namespace
 
@@ -98,37 +119,43 @@ void layerNormForward(float* out, float* mean, float* rstd, const float* in, con
 void layerNormBackward(float* din, float* dweight, float* dbias, const float* dout, const float* in,
                        const float* mean, const float* rstd, const float* weight, int N, int C) {
   // Forward: xhat = (x - mean) * rstd, y = xhat * w + b. With g = dy * w:
-  // dx = rstd * (g - mean_c(g) - xhat * mean_c(g * xhat)).
-#pragma omp parallel for schedule(static)
-  for (int n = 0; n < N; ++n) {
-    const float* x = in + at(n, C, 0);
-    const float* dy = dout + at(n, C, 0);
-    const float m = mean[n], r = rstd[n];
-    float sumG = 0.0f, sumGx = 0.0f;
-    for (int c = 0; c < C; ++c) {
-      const float g = dy[c] * weight[c];
-      sumG += g;
-      sumGx += g * (x[c] - m) * r;
-    }
-    const float meanG = sumG / static_cast<float>(C), meanGx = sumGx / static_cast<float>(C);
-    float* dx = din + at(n, C, 0);
-    for (int c = 0; c < C; ++c) {
-      const float xhat = (x[c] - m) * r;
-      dx[c] += r * (dy[c] * weight[c] - meanG - xhat * meanGx);
-    }
-  }
-  const int blocks = (C + kColumnBlock - 1) / kColumnBlock;
-#pragma omp parallel for schedule(static)
-  for (int b = 0; b < blocks; ++b) {
-    const int c0 = b * kColumnBlock, c1 = std::min(C, c0 + kColumnBlock);
-    for (int n = 0; n < N; ++n) {
+  // dx = rstd * (g - mean_c(g) - xhat * mean_c(g * xhat));  dw = sum_n dy * xhat;  db = sum_n dy.
+  const int threads = omp_get_max_threads();
+  float* partial = partialRows(threads, 2 * C);  // per thread: dweight row, then dbias row
+  int used = 1;
+#pragma omp parallel num_threads(threads)
+  {
+    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+#pragma omp single
+    used = nt;
+    float* myWeight = partial + static_cast<std::size_t>(t) * 2 * C;
+    float* myBias = myWeight + C;
+    const auto [begin, end] = rowBlock(N, t, nt);
+    for (int n = begin; n < end; ++n) {
       const float* x = in + at(n, C, 0);
       const float* dy = dout + at(n, C, 0);
       const float m = mean[n], r = rstd[n];
-      for (int c = c0; c < c1; ++c) {
-        dweight[c] += dy[c] * (x[c] - m) * r;
-        dbias[c] += dy[c];
+      float sumG = 0.0f, sumGx = 0.0f;
+      for (int c = 0; c < C; ++c) {
+        const float g = dy[c] * weight[c];
+        sumG += g;
+        sumGx += g * (x[c] - m) * r;
       }
+      const float meanG = sumG / static_cast<float>(C), meanGx = sumGx / static_cast<float>(C);
+      float* dx = din + at(n, C, 0);
+      for (int c = 0; c < C; ++c) {
+        const float xhat = (x[c] - m) * r;
+        dx[c] += r * (dy[c] * weight[c] - meanG - xhat * meanGx);
+        myWeight[c] += dy[c] * xhat;
+        myBias[c] += dy[c];
+      }
+    }
+  }
+  for (int t = 0; t < used; ++t) {
+    const float* row = partial + static_cast<std::size_t>(t) * 2 * C;
+    for (int c = 0; c < C; ++c) {
+      dweight[c] += row[c];
+      dbias[c] += row[C + c];
     }
   }
 }
@@ -171,120 +198,45 @@ void geluForward(float* out, const float* in, std::size_t count) {
   }
 }
 
-void geluBackward(float* din, const float* in, const float* dout, std::size_t count) {
-  // y = 0.5 x (1 + t), t = tanh(u), u = s (x + k x^3):
-  // dy/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) s (1 + 3 k x^2)
-  constexpr std::size_t kChunk = 4096;
-  const long chunks = static_cast<long>((count + kChunk - 1) / kChunk);
+void linearGeluForward(float* preActivation, float* activation, const float* in, const float* weight,
+                       const float* bias, int N, int In, int Out) {
+  matmul(in, Transpose::No, weight, Transpose::No, preActivation, N, Out, In, false);
+  // One pass over the [N x Out] result for the bias and the activation, instead of two.
+  const ConstArrayMap b(bias, Out);
 #pragma omp parallel for schedule(static)
-  for (long k = 0; k < chunks; ++k) {
-    const std::size_t begin = static_cast<std::size_t>(k) * kChunk;
-    const auto len = static_cast<Eigen::Index>(std::min(kChunk, count - begin));
-    const ConstArrayMap x(in + begin, len);
-    const ConstArrayMap dy(dout + begin, len);
-    ArrayMap dx(din + begin, len);
-    alignas(64) float tanhBuffer[kChunk];  // on the stack: no allocation inside a step
-    ArrayMap t(tanhBuffer, len);
-    t = (kGeluScale * (x + kGeluCubic * x.cube())).tanh();
-    dx = dy * (0.5f * (1.0f + t) +
-               0.5f * x * (1.0f - t.square()) * kGeluScale * (1.0f + 3.0f * kGeluCubic * x.square()));
+  for (int n = 0; n < N; ++n) {
+    ArrayMap x(preActivation + at(n, Out, 0), Out);
+    ArrayMap y(activation + at(n, Out, 0), Out);
+    x += b;
+    y = 0.5f * x * (1.0f + (kGeluScale * (x + kGeluCubic * x.cube())).tanh());
   }
 }
 
-std::size_t attentionScratchPerThread(int longest, int D) {
-  // One block of score gradients [kAttentionBlock x T], key and value gradients [T x D] each.
-  const auto T = static_cast<std::size_t>(longest), d = static_cast<std::size_t>(D);
-  return kAttentionBlock * T + 2 * T * d + 16;
-}
-
-// Attention works on one sequence and head at a time with Eigen's small-matrix products. Query
-// rows are taken in blocks of kAttentionBlock, and each block only multiplies the keys up to its
-// last row, so the masked upper triangle costs little beyond the diagonal blocks.
-void attentionForward(float* out, float* probs, const float* qkv, const AttentionLayout& layout,
-                      int C, int H, float* /*scratch*/) {
-  LL_CHECK(C % H == 0);
-  const int D = C / H;
-  const int C3 = 3 * C;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(D));
-  checkLongest(layout);
-  const int tasks = layout.sequences * H;
-#pragma omp parallel for schedule(dynamic, 1)
-  for (int task = 0; task < tasks; ++task) {
-    const int s = task / H, h = task % H;
-    const int base = layout.sequenceStart[s];
-    const int T = layout.sequenceStart[s + 1] - base;
-    const ConstStridedMap Q(qkv + at(base, C3, h * D), T, D, Eigen::OuterStride<>(C3));
-    const ConstStridedMap K(qkv + at(base, C3, C + h * D), T, D, Eigen::OuterStride<>(C3));
-    const ConstStridedMap V(qkv + at(base, C3, 2 * C + h * D), T, D, Eigen::OuterStride<>(C3));
-    StridedMap P(probs + layout.probOffset[s] + at(h, static_cast<long>(T) * T, 0), T, T,
-                 Eigen::OuterStride<>(T));
-    StridedMap O(out + at(base, C, h * D), T, D, Eigen::OuterStride<>(C));
-    for (int r0 = 0; r0 < T; r0 += kAttentionBlock) {
-      const int rows = std::min(kAttentionBlock, T - r0), r1 = r0 + rows;
-      // scores s_ij = scale q_i . k_j for the keys j < r1 (the causal mask is applied below)
-      P.block(r0, 0, rows, r1).noalias() = (scale * Q.middleRows(r0, rows)) * K.topRows(r1).transpose();
-      for (int i = r0; i < r1; ++i) {
-        auto row = P.row(i);
-        auto visible = row.head(i + 1).array();
-        visible = (visible - visible.maxCoeff()).exp();
-        visible /= visible.sum();
-        row.tail(T - i - 1).setZero();
-      }
-      O.middleRows(r0, rows).noalias() = P.block(r0, 0, rows, r1) * V.topRows(r1);
+void geluBackward(float* din, float* dbias, const float* in, const float* dout, int N, int C) {
+  // y = 0.5 x (1 + t), t = tanh(u), u = s (x + k x^3):
+  // dy/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) s (1 + 3 k x^2);  dbias += sum_n din (the bias of x).
+  const int threads = omp_get_max_threads();
+  float* partial = dbias ? partialRows(threads, C) : nullptr;
+  int used = 1;
+#pragma omp parallel num_threads(threads)
+  {
+    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+#pragma omp single
+    used = nt;
+    const auto [begin, end] = rowBlock(N, t, nt);
+    FloatBuffer& tanhRow = rowScratch(C);
+    ArrayMap th(tanhRow.data(), C);
+    for (int n = begin; n < end; ++n) {
+      const ConstArrayMap x(in + at(n, C, 0), C);
+      const ConstArrayMap dy(dout + at(n, C, 0), C);
+      ArrayMap dx(din + at(n, C, 0), C);
+      th = (kGeluScale * (x + kGeluCubic * x.cube())).tanh();
+      dx = dy * (0.5f * (1.0f + th) +
+                 0.5f * x * (1.0f - th.square()) * kGeluScale * (1.0f + 3.0f * kGeluCubic * x.square()));
+      if (partial) ArrayMap(partial + static_cast<std::size_t>(t) * C, C) += dx;
     }
   }
-}
-
-void attentionBackward(float* dqkv, const float* dout, const float* qkv, const float* probs,
-                       const AttentionLayout& layout, int C, int H, float* scratch) {
-  // Forward, per sequence and head: s_ij = scale q_i.k_j (j <= i), p_i = softmax(s_i),
-  // o_i = sum_j p_ij v_j. Backward: dp_ij = do_i.v_j; ds_ij = p_ij (dp_ij - sum_k p_ik dp_ik);
-  // dq_i = scale sum_j ds_ij k_j; dk_j = scale sum_i ds_ij q_i; dv_j = sum_i p_ij do_i.
-  LL_CHECK(C % H == 0);
-  const int D = C / H;
-  const int C3 = 3 * C;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(D));
-  const std::size_t perThread = attentionScratchPerThread(layout.longest, D);
-  checkLongest(layout);
-  const int tasks = layout.sequences * H;
-#pragma omp parallel for schedule(dynamic, 1)
-  for (int task = 0; task < tasks; ++task) {
-    const int s = task / H, h = task % H;
-    const int base = layout.sequenceStart[s];
-    const int T = layout.sequenceStart[s + 1] - base;
-    float* mine = scratch + perThread * static_cast<std::size_t>(omp_get_thread_num());
-    const ConstStridedMap Q(qkv + at(base, C3, h * D), T, D, Eigen::OuterStride<>(C3));
-    const ConstStridedMap K(qkv + at(base, C3, C + h * D), T, D, Eigen::OuterStride<>(C3));
-    const ConstStridedMap V(qkv + at(base, C3, 2 * C + h * D), T, D, Eigen::OuterStride<>(C3));
-    const ConstStridedMap P(probs + layout.probOffset[s] + at(h, static_cast<long>(T) * T, 0), T, T,
-                            Eigen::OuterStride<>(T));
-    const ConstStridedMap dO(dout + at(base, C, h * D), T, D, Eigen::OuterStride<>(C));
-    StridedMap dQ(dqkv + at(base, C3, h * D), T, D, Eigen::OuterStride<>(C3));
-    StridedMap dK(dqkv + at(base, C3, C + h * D), T, D, Eigen::OuterStride<>(C3));
-    StridedMap dV(dqkv + at(base, C3, 2 * C + h * D), T, D, Eigen::OuterStride<>(C3));
-    // Key and value gradients gather contributions from every query block: accumulate them in
-    // dense scratch, then copy into the strided rows of dqkv once.
-    RowMatrixMap dKSum(mine, T, D), dVSum(mine + static_cast<std::size_t>(T) * D, T, D);
-    float* dScores = mine + 2 * static_cast<std::size_t>(T) * D;
-    dKSum.setZero();
-    dVSum.setZero();
-    for (int r0 = 0; r0 < T; r0 += kAttentionBlock) {
-      const int rows = std::min(kAttentionBlock, T - r0), r1 = r0 + rows;
-      const auto Pb = P.block(r0, 0, rows, r1);
-      const auto dOb = dO.middleRows(r0, rows);
-      RowMatrixMap dS(dScores, rows, r1);
-      dS.noalias() = dOb * V.topRows(r1).transpose();  // dp
-      for (int i = 0; i < rows; ++i) {
-        const float weighted = Pb.row(i).dot(dS.row(i));
-        dS.row(i) = scale * Pb.row(i).cwiseProduct((dS.row(i).array() - weighted).matrix());
-      }
-      dQ.middleRows(r0, rows).noalias() = dS * K.topRows(r1);
-      dKSum.topRows(r1).noalias() += dS.transpose() * Q.middleRows(r0, rows);
-      dVSum.topRows(r1).noalias() += Pb.transpose() * dOb;
-    }
-    dK = dKSum;
-    dV = dVSum;
-  }
+  if (partial) addPartialRows(dbias, partial, used, C);
 }
 
 double softmaxCrossEntropy(float* dlogits, float* rowLoss, const float* logits, const int* targets,
@@ -330,15 +282,22 @@ double sigmoidBinaryCrossEntropy(float* dlogits, float* rowLoss, const float* lo
 }
 
 void addColumnSums(float* out, const float* in, int N, int C) {
-  const int blocks = (C + kColumnBlock - 1) / kColumnBlock;
-#pragma omp parallel for schedule(static)
-  for (int b = 0; b < blocks; ++b) {
-    const int c0 = b * kColumnBlock, c1 = std::min(C, c0 + kColumnBlock);
-    for (int n = 0; n < N; ++n) {
+  const int threads = omp_get_max_threads();
+  float* partial = partialRows(threads, C);
+  int used = 1;
+#pragma omp parallel num_threads(threads)
+  {
+    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+#pragma omp single
+    used = nt;
+    float* mine = partial + static_cast<std::size_t>(t) * C;
+    const auto [begin, end] = rowBlock(N, t, nt);
+    for (int n = begin; n < end; ++n) {
       const float* x = in + at(n, C, 0);
-      for (int c = c0; c < c1; ++c) out[c] += x[c];
+      for (int c = 0; c < C; ++c) mine[c] += x[c];
     }
   }
+  addPartialRows(out, partial, used, C);
 }
 
 }  // namespace lengthlab

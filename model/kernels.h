@@ -40,8 +40,13 @@ void linearBackward(float* din /*[N,In] or null*/, float* dweight, float* dbias 
 
 // out = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))   (GPT-2's tanh approximation)
 void geluForward(float* out, const float* in, std::size_t count);
-// din = dout * gelu'(in); din may alias dout
-void geluBackward(float* din, const float* in, const float* dout, std::size_t count);
+// preActivation = in @ weight + bias;  activation = gelu(preActivation)   (the MLP's first half)
+void linearGeluForward(float* preActivation /*[N,Out]*/, float* activation /*[N,Out]*/,
+                       const float* in /*[N,In]*/, const float* weight /*[In,Out]*/,
+                       const float* bias /*[Out]*/, int N, int In, int Out);
+// din = dout * gelu'(in) (din may alias dout);  dbias += sum_n din when dbias is not null
+void geluBackward(float* din /*[N,C]*/, float* dbias /*[C] or null*/, const float* in /*[N,C]*/,
+                  const float* dout /*[N,C]*/, int N, int C);
 
 // Where each sequence's attention probabilities are kept: sequence s owns H * T_s * T_s floats
 // from probOffset[s] on, laid out [H, T_s, T_s] (query rows, key columns; zero above the diagonal).

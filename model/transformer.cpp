@@ -152,8 +152,7 @@ void Transformer::forward(const Batch& batch, Workspace& ws, Rows rows) const {
                   x);
     layerNormForward(a.ln2.data(), a.ln2Mean.data(), a.ln2Rstd.data(), a.residualMid.data(),
                      p.ln2Weight, p.ln2Bias, N, C);
-    linearForward(a.fc.data(), a.ln2.data(), p.fcWeight, p.fcBias, N, C, 4 * C);
-    geluForward(a.gelu.data(), a.fc.data(), static_cast<std::size_t>(N) * 4 * C);
+    linearGeluForward(a.fc.data(), a.gelu.data(), a.ln2.data(), p.fcWeight, p.fcBias, N, C, 4 * C);
     linearForward(ws.m_residual[l + 1].data(), a.gelu.data(), p.fcProjWeight, p.fcProjBias, N,
                   4 * C, C, a.residualMid.data());
   }
@@ -216,8 +215,8 @@ void Transformer::backward(const Batch& batch, Workspace& ws) {
     // x_out = mid + fcProj(gelu(fc(LN2(mid)))): dRes is d/dx_out and flows straight to mid.
     linearBackward(ws.m_dMlp.data(), d.fcProjWeight, d.fcProjBias, dRes, a.gelu.data(),
                    p.fcProjWeight, N, 4 * C, C);
-    geluBackward(ws.m_dMlp.data(), a.fc.data(), ws.m_dMlp.data(), static_cast<std::size_t>(N) * 4 * C);
-    linearBackward(dLn, d.fcWeight, d.fcBias, ws.m_dMlp.data(), a.ln2.data(), p.fcWeight, N, C,
+    geluBackward(ws.m_dMlp.data(), d.fcBias, a.fc.data(), ws.m_dMlp.data(), N, 4 * C);
+    linearBackward(dLn, d.fcWeight, nullptr, ws.m_dMlp.data(), a.ln2.data(), p.fcWeight, N, C,
                    4 * C);
     layerNormBackward(dRes, d.ln2Weight, d.ln2Bias, dLn, a.residualMid.data(), a.ln2Mean.data(),
                       a.ln2Rstd.data(), p.ln2Weight, N, C);

@@ -198,19 +198,56 @@ class TestKernels : public QObject {
 
   void geluBackwardMatchesFiniteDifferences() {
     Rng rng(7);
-    auto x = randomVector(5000, rng, 2.0);  // more than one chunk of the vectorised loop
+    const int N = 4, C = 50;
+    auto x = randomVector(N * C, rng, 2.0);
     const auto probe = randomVector(x.size(), rng);
     std::vector<float> y(x.size()), dx(x.size());
-    geluBackward(dx.data(), x.data(), probe.data(), x.size());
-    std::vector<float> xs(x.begin(), x.begin() + 200);
-    const std::vector<float> probeHead(probe.begin(), probe.begin() + 200);
-    std::vector<float> ys(200);
+    geluBackward(dx.data(), nullptr, x.data(), probe.data(), N, C);
     const auto loss = [&] {
-      geluForward(ys.data(), xs.data(), xs.size());
-      return dot(ys.data(), probeHead);
+      geluForward(y.data(), x.data(), x.size());
+      return dot(y.data(), probe);
     };
-    const std::vector<float> dxHead(dx.begin(), dx.begin() + 200);
-    QVERIFY(relativeError(dxHead, numericGradient(xs, loss, 1e-3f)) < kGradientTolerance);
+    QVERIFY(relativeError(dx, numericGradient(x, loss, 1e-3f)) < kGradientTolerance);
+  }
+
+  void geluBackwardAddsTheBiasGradient() {
+    Rng rng(17);
+    const int N = 37, C = 24;
+    const auto x = randomVector(N * C, rng), dy = randomVector(N * C, rng);
+    std::vector<float> dx(N * C), dbias(C, 1.0f);
+    geluBackward(dx.data(), dbias.data(), x.data(), dy.data(), N, C);
+    for (int c = 0; c < C; ++c) {
+      double expected = 1.0;
+      for (int n = 0; n < N; ++n) expected += dx[n * C + c];
+      QVERIFY(std::fabs(dbias[c] - expected) < 1e-4);
+    }
+  }
+
+  void linearGeluForwardIsLinearThenGelu() {
+    const int N = 9, In = 6, Out = 20;
+    Rng rng(18);
+    const auto x = randomVector(N * In, rng), w = randomVector(In * Out, rng), b = randomVector(Out, rng);
+    std::vector<float> linear(N * Out), expected(N * Out), pre(N * Out), act(N * Out);
+    linearForward(linear.data(), x.data(), w.data(), b.data(), N, In, Out);
+    geluForward(expected.data(), linear.data(), expected.size());
+    linearGeluForward(pre.data(), act.data(), x.data(), w.data(), b.data(), N, In, Out);
+    for (int i = 0; i < N * Out; ++i) {
+      QVERIFY(std::fabs(pre[i] - linear[i]) < 1e-5);
+      QVERIFY(std::fabs(act[i] - expected[i]) < 1e-5);
+    }
+  }
+
+  void columnSumsMatchANaiveSum() {
+    const int N = 101, C = 45;
+    Rng rng(19);
+    const auto x = randomVector(N * C, rng);
+    std::vector<float> sums(C, 2.0f);
+    addColumnSums(sums.data(), x.data(), N, C);
+    for (int c = 0; c < C; ++c) {
+      double expected = 2.0;
+      for (int n = 0; n < N; ++n) expected += x[n * C + c];
+      QVERIFY(std::fabs(sums[c] - expected) < 1e-4);
+    }
   }
 
   void attentionForwardMatchesNaiveAttentionWithinEachSequence() {

@@ -1,0 +1,287 @@
+// Causal multi-head attention over packed sequences (see kernels.h for the contract).
+// Each (sequence, head) pair is one task for one thread. Its head slices are copied into
+// contiguous, zero-padded scratch (rows to a multiple of 4, keys to a multiple of 16, the head
+// width to a multiple of 16), so the three product shapes below run as register-blocked loops
+// of 4 rows x 16 columns that the compiler turns into fused multiply-adds over whole vectors, and
+// the causal mask is respected block by block: query block i only meets keys j <= i.
+//   scores:       S[i, j]  = sum_d A[i, d] Bt[d, j]          (j <= i)          Q K^T, dO V^T
+//   rows x matrix: O[i, :] = sum_j W[i, j] M[j, :]           (W zero for j > i) P V, dS K
+//   transposed:   G[j, :] += sum_i W[i, j] M[i, :]           (i >= j)          P^T dO, dS^T Q
+// A naive twin lives in tests/model/tst_kernels.cpp.
+#include "kernels.h"
+
+#include "check.h"
+
+#include <Eigen/Core>
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace lengthlab {
+namespace {
+
+constexpr int kRows = 4;    // query (or key) rows per register block
+constexpr int kCols = 16;   // columns per register block: two 8-float vectors
+
+// Eight floats as one value (GCC/Clang vector extension): with AVX2 a register, without it two
+// SSE registers. Four rows by two vectors of accumulators fit the 16 registers with room to spare.
+using Vec = float __attribute__((vector_size(32)));
+inline Vec load(const float* p) {
+  Vec v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store(float* p, Vec v) { std::memcpy(p, &v, sizeof v); }
+
+inline int roundUp(int value, int multiple) { return (value + multiple - 1) / multiple * multiple; }
+
+struct Padded {
+  int T, Tr, Tp, D, Dp;  // sequence length; rows padded to 4; keys padded to 16; head width padded to 16
+  explicit Padded(int length, int width)
+      : T(length), Tr(roundUp(length, kRows)), Tp(roundUp(length, kCols)), D(width), Dp(roundUp(width, kCols)) {}
+};
+
+// Per-thread scratch layout for one (sequence, head) task.
+struct Scratch {
+  float* rowsA;    // [Tp x Dp] queries (forward) or output gradients (backward)
+  float* rowsB;    // [Tp x Dp] values (forward) or keys (backward)
+  float* rowsC;    // [Tp x Dp] queries (backward)
+  float* transposed;  // [Dp x Tp] keys (forward) or values (backward)
+  float* weights;  // [Tr x Tp] probabilities
+  float* gradient; // [Tr x Tp] score gradients (backward)
+  float* out1;     // [Tp x Dp]
+  float* out2;     // [Tp x Dp]
+  float* out3;     // [Tp x Dp]
+
+  static std::size_t floats(const Padded& p) {
+    const auto rows = static_cast<std::size_t>(p.Tp) * p.Dp;
+    return 6 * rows + static_cast<std::size_t>(p.Dp) * p.Tp + 2 * static_cast<std::size_t>(p.Tr) * p.Tp + 64;
+  }
+  Scratch(float* base, const Padded& p) {
+    const auto rows = static_cast<std::size_t>(p.Tp) * p.Dp;
+    const auto square = static_cast<std::size_t>(p.Tr) * p.Tp;
+    // Keep every part 64-byte aligned (the base is): results must not depend on addresses.
+    float* next = base;
+    const auto take = [&next](std::size_t n) {
+      float* here = next;
+      next += (n + 15) / 16 * 16;
+      return here;
+    };
+    rowsA = take(rows);
+    rowsB = take(rows);
+    rowsC = take(rows);
+    transposed = take(static_cast<std::size_t>(p.Dp) * p.Tp);
+    weights = take(square);
+    gradient = take(square);
+    out1 = take(rows);
+    out2 = take(rows);
+    out3 = take(rows);
+  }
+};
+
+// Copies a head slice (T rows of D floats, stride ld) into [Tp x Dp] with zero padding.
+void gatherRows(float* dst, const float* src, long ld, const Padded& p, float scale = 1.0f) {
+  std::memset(dst, 0, sizeof(float) * static_cast<std::size_t>(p.Tp) * p.Dp);
+  for (int t = 0; t < p.T; ++t) {
+    const float* s = src + t * ld;
+    float* d = dst + static_cast<std::size_t>(t) * p.Dp;
+    for (int k = 0; k < p.D; ++k) d[k] = s[k] * scale;
+  }
+}
+
+// Copies a head slice transposed into [Dp x Tp] with zero padding.
+void gatherTransposed(float* dst, const float* src, long ld, const Padded& p) {
+  std::memset(dst, 0, sizeof(float) * static_cast<std::size_t>(p.Dp) * p.Tp);
+  for (int t = 0; t < p.T; ++t) {
+    const float* s = src + t * ld;
+    for (int k = 0; k < p.D; ++k) dst[static_cast<std::size_t>(k) * p.Tp + t] = s[k];
+  }
+}
+
+// Writes the first D columns of T rows of a [.. x Dp] block into a strided head slice.
+void scatterRows(float* dst, long ld, const float* src, const Padded& p) {
+  for (int t = 0; t < p.T; ++t) {
+    std::memcpy(dst + t * ld, src + static_cast<std::size_t>(t) * p.Dp, sizeof(float) * static_cast<std::size_t>(p.D));
+  }
+}
+
+// S[i, j] = sum_d A[i, d] Bt[d, j] for every key block that starts at or before row block's end.
+// A [Tr x Dp] (padded rows zero), Bt [Dp x Tp], S [Tr x Tp].
+void causalScores(float* S, const float* A, const float* Bt, const Padded& p) {
+  for (int i0 = 0; i0 < p.Tr; i0 += kRows) {
+    const int keyEnd = std::min(p.Tp, roundUp(i0 + kRows, kCols));
+    const float* a = A + static_cast<std::size_t>(i0) * p.Dp;
+    for (int j0 = 0; j0 < keyEnd; j0 += kCols) {
+      Vec acc[kRows][2] = {};
+      for (int d = 0; d < p.D; ++d) {
+        const float* b = Bt + static_cast<std::size_t>(d) * p.Tp + j0;
+        const Vec b0 = load(b), b1 = load(b + 8);
+        for (int r = 0; r < kRows; ++r) {
+          const float x = a[static_cast<std::size_t>(r) * p.Dp + d];
+          acc[r][0] += x * b0;
+          acc[r][1] += x * b1;
+        }
+      }
+      for (int r = 0; r < kRows; ++r) {
+        float* out = S + static_cast<std::size_t>(i0 + r) * p.Tp + j0;
+        store(out, acc[r][0]);
+        store(out + 8, acc[r][1]);
+      }
+    }
+  }
+}
+
+// O[i, :] = sum_{j <= i} W[i, j] M[j, :]. W [Tr x Tp] is zero above the diagonal, M [Tp x Dp].
+void rowsTimesMatrix(float* O, const float* W, const float* M, const Padded& p) {
+  for (int i0 = 0; i0 < p.Tr; i0 += kRows) {
+    const int jEnd = std::min(p.T, i0 + kRows);
+    const float* w = W + static_cast<std::size_t>(i0) * p.Tp;
+    for (int c0 = 0; c0 < p.Dp; c0 += kCols) {
+      Vec acc[kRows][2] = {};
+      for (int j = 0; j < jEnd; ++j) {
+        const float* m = M + static_cast<std::size_t>(j) * p.Dp + c0;
+        const Vec m0 = load(m), m1 = load(m + 8);
+        for (int r = 0; r < kRows; ++r) {
+          const float x = w[static_cast<std::size_t>(r) * p.Tp + j];
+          acc[r][0] += x * m0;
+          acc[r][1] += x * m1;
+        }
+      }
+      for (int r = 0; r < kRows; ++r) {
+        float* out = O + static_cast<std::size_t>(i0 + r) * p.Dp + c0;
+        store(out, acc[r][0]);
+        store(out + 8, acc[r][1]);
+      }
+    }
+  }
+}
+
+// G[j, :] = sum_{i >= j} W[i, j] M[i, :]. W [Tr x Tp] zero above the diagonal, M [Tp x Dp].
+void transposedTimesMatrix(float* G, const float* W, const float* M, const Padded& p) {
+  for (int j0 = 0; j0 < p.Tr; j0 += kRows) {
+    for (int c0 = 0; c0 < p.Dp; c0 += kCols) {
+      Vec acc[kRows][2] = {};
+      for (int i = j0; i < p.T; ++i) {
+        const float* w = W + static_cast<std::size_t>(i) * p.Tp + j0;
+        const float* m = M + static_cast<std::size_t>(i) * p.Dp + c0;
+        const Vec m0 = load(m), m1 = load(m + 8);
+        for (int r = 0; r < kRows; ++r) {
+          acc[r][0] += w[r] * m0;
+          acc[r][1] += w[r] * m1;
+        }
+      }
+      for (int r = 0; r < kRows; ++r) {
+        float* out = G + static_cast<std::size_t>(j0 + r) * p.Dp + c0;
+        store(out, acc[r][0]);
+        store(out + 8, acc[r][1]);
+      }
+    }
+  }
+}
+
+void checkLayout(const AttentionLayout& layout) {
+  for (int s = 0; s < layout.sequences; ++s) {
+    LL_CHECK(layout.sequenceStart[s + 1] - layout.sequenceStart[s] <= layout.longest);
+  }
+}
+
+}  // namespace
+
+std::size_t attentionScratchPerThread(int longest, int D) {
+  return Scratch::floats(Padded(std::max(longest, 1), D));
+}
+
+void attentionForward(float* out, float* probs, const float* qkv, const AttentionLayout& layout,
+                      int C, int H, float* scratch) {
+  LL_CHECK(C % H == 0);
+  checkLayout(layout);
+  const int D = C / H;
+  const long C3 = 3L * C;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(D));
+  const std::size_t perThread = attentionScratchPerThread(layout.longest, D);
+  const int tasks = layout.sequences * H;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int task = 0; task < tasks; ++task) {
+    const int s = task / H, h = task % H;
+    const int base = layout.sequenceStart[s];
+    const Padded p(layout.sequenceStart[s + 1] - base, D);
+    Scratch w(scratch + perThread * static_cast<std::size_t>(omp_get_thread_num()), p);
+    const float* head = qkv + base * C3 + h * D;
+    gatherRows(w.rowsA, head, C3, p, scale);            // queries, pre-scaled
+    gatherTransposed(w.transposed, head + C, C3, p);  // keys
+    gatherRows(w.rowsB, head + 2 * C, C3, p);          // values
+    causalScores(w.weights, w.rowsA, w.transposed, p);
+    float* P = probs + layout.probOffset[s] + static_cast<std::size_t>(h) * p.T * p.T;
+    for (int i = 0; i < p.Tr; ++i) {
+      float* row = w.weights + static_cast<std::size_t>(i) * p.Tp;
+      if (i >= p.T) {
+        std::fill(row, row + p.Tp, 0.0f);
+        continue;
+      }
+      Eigen::Map<Eigen::ArrayXf> visible(row, i + 1);
+      visible = (visible - visible.maxCoeff()).exp();
+      visible /= visible.sum();
+      std::fill(row + i + 1, row + p.Tp, 0.0f);
+      std::memcpy(P + static_cast<std::size_t>(i) * p.T, row, sizeof(float) * static_cast<std::size_t>(p.T));
+    }
+    rowsTimesMatrix(w.out1, w.weights, w.rowsB, p);
+    scatterRows(out + static_cast<long>(base) * C + h * D, C, w.out1, p);
+  }
+}
+
+void attentionBackward(float* dqkv, const float* dout, const float* qkv, const float* probs,
+                       const AttentionLayout& layout, int C, int H, float* scratch) {
+  // Forward, per sequence and head: s_ij = scale q_i.k_j (j <= i), p_i = softmax(s_i),
+  // o_i = sum_j p_ij v_j. Backward: dp_ij = do_i.v_j; ds_ij = scale p_ij (dp_ij - sum_k p_ik dp_ik);
+  // dq_i = sum_j ds_ij k_j; dk_j = sum_i ds_ij q_i; dv_j = sum_i p_ij do_i.
+  LL_CHECK(C % H == 0);
+  checkLayout(layout);
+  const int D = C / H;
+  const long C3 = 3L * C;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(D));
+  const std::size_t perThread = attentionScratchPerThread(layout.longest, D);
+  const int tasks = layout.sequences * H;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int task = 0; task < tasks; ++task) {
+    const int s = task / H, h = task % H;
+    const int base = layout.sequenceStart[s];
+    const Padded p(layout.sequenceStart[s + 1] - base, D);
+    Scratch w(scratch + perThread * static_cast<std::size_t>(omp_get_thread_num()), p);
+    const float* head = qkv + base * C3 + h * D;
+    gatherRows(w.rowsA, dout + static_cast<long>(base) * C + h * D, C, p);  // output gradients
+    gatherRows(w.rowsB, head + C, C3, p);                                  // keys
+    gatherRows(w.rowsC, head, C3, p);                                      // queries
+    gatherTransposed(w.transposed, head + 2 * C, C3, p);                   // values
+    const float* P = probs + layout.probOffset[s] + static_cast<std::size_t>(h) * p.T * p.T;
+    std::memset(w.weights, 0, sizeof(float) * static_cast<std::size_t>(p.Tr) * p.Tp);
+    for (int i = 0; i < p.T; ++i) {
+      std::memcpy(w.weights + static_cast<std::size_t>(i) * p.Tp, P + static_cast<std::size_t>(i) * p.T,
+                  sizeof(float) * static_cast<std::size_t>(p.T));
+    }
+    causalScores(w.gradient, w.rowsA, w.transposed, p);  // dp
+    for (int i = 0; i < p.Tr; ++i) {
+      float* g = w.gradient + static_cast<std::size_t>(i) * p.Tp;
+      const float* pr = w.weights + static_cast<std::size_t>(i) * p.Tp;
+      if (i >= p.T) {
+        std::fill(g, g + p.Tp, 0.0f);
+        continue;
+      }
+      Eigen::Map<Eigen::ArrayXf> dp(g, i + 1);
+      const Eigen::Map<const Eigen::ArrayXf> pi(pr, i + 1);
+      const float weighted = (pi * dp).sum();
+      dp = scale * pi * (dp - weighted);
+      std::fill(g + i + 1, g + p.Tp, 0.0f);
+    }
+    rowsTimesMatrix(w.out1, w.gradient, w.rowsB, p);        // dQ = dS K
+    transposedTimesMatrix(w.out2, w.gradient, w.rowsC, p);  // dK = dS^T Q
+    transposedTimesMatrix(w.out3, w.weights, w.rowsA, p);   // dV = P^T dO
+    float* dhead = dqkv + base * C3 + h * D;
+    scatterRows(dhead, C3, w.out1, p);
+    scatterRows(dhead + C, C3, w.out2, p);
+    scatterRows(dhead + 2 * C, C3, w.out3, p);
+  }
+}
+
+}  // namespace lengthlab
