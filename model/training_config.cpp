@@ -21,6 +21,13 @@ std::vector<std::string> validate(const TrainingConfig& c, const Task& task) {
   };
   const std::string lengths = " (" + task.id() + ": " + task.lengthRule() + ")";
   need(c.train.lo <= c.train.hi, "the train range " + formatRange(c.train) + " is empty");
+  const auto withinLimit = [&](const LengthRange& range, const std::string& what) {
+    need(range.lo >= 0 && range.hi <= kMaxTaskLength,
+         what + " " + formatRange(range) + " goes beyond the lengths LengthLab supports (0 to " +
+             std::to_string(kMaxTaskLength) + ")");
+  };
+  withinLimit(c.train, "the train range");
+  for (const auto& bin : c.testBins) withinLimit(bin, "the test bin");
   if (c.train.lo <= c.train.hi) {
     need(anyLength(task, c.train),
          "the train range " + formatRange(c.train) + " holds no possible length" + lengths);

@@ -18,9 +18,7 @@ class AlgorithmicTask : public Task {
   }
   int minLength() const { return m_minLength; }
 
-  // Lengths beyond this are refused: large enough for any test bin a class would try, small
-  // enough that a typo (100000) is caught instead of building a gigantic position table.
-  static constexpr int kMaxLength = 1000;
+  static constexpr int kMaxLength = kMaxTaskLength;
 
  protected:
   // True when every symbol id of input lies in the alphabet.

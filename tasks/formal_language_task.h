@@ -19,8 +19,7 @@ namespace lengthlab {
 
 class FormalLanguageTask final : public Task {
  public:
-  // Same bound as the algorithmic tasks: any test bin, and no runaway tables.
-  static constexpr int kMaxLength = 1000;
+  static constexpr int kMaxLength = kMaxTaskLength;
 
   // info.family must be Formal and info.alphabet must have dfa.alphabetSize() symbols.
   FormalLanguageTask(TaskInfo info, Dfa dfa);

@@ -18,6 +18,10 @@ namespace lengthlab {
 
 enum class TaskFamily { Algorithmic, Formal };
 
+// The longest input any task produces: more than any test bin a class would try, and small enough
+// that a typo (100000) is caught instead of building a gigantic position table.
+inline constexpr int kMaxTaskLength = 1000;
+
 // "algorithmic" or "formal", as written in JSON and on the command line.
 std::string_view familyId(TaskFamily family);
 

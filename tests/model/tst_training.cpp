@@ -169,6 +169,7 @@ class TestTraining : public QObject {
     QTest::newRow("width not divisible") << "heads" << "divisible";
     QTest::newRow("zero batch") << "batch" << "batch must be from 1";
     QTest::newRow("impossible bin") << "impossible" << "holds no possible length";
+    QTest::newRow("beyond the supported lengths") << "huge" << "beyond the lengths LengthLab supports (0 to 1000)";
   }
   void invalidConfigurationsNameEveryProblem() {
     QFETCH(QString, field);
@@ -180,6 +181,7 @@ class TestTraining : public QObject {
     if (field == "heads") c.heads = 3;
     if (field == "batch") c.batchSize = 0;
     if (field == "impossible") c.testBins = {{0, 0}, {51, 100}};
+    if (field == "huge") c.testBins = {{1, 50}, {51, 2000}};
     try {
       Trainer trainer(task("bin_majority"), c);
       QFAIL("an invalid configuration was accepted");
