@@ -1,5 +1,7 @@
 // Accuracy against length (see the header for the drawing conventions). The plot is built once
-// with a fixed pool of graphs; a snapshot only refills the graphs whose source changed.
+// with a fixed pool of graphs; a snapshot only refills the graphs whose source changed. After
+// every layout (on screen and for each export size) the title, the tick steps and the legend
+// are fitted to the room the plot got.
 #include "accuracy_length_view.h"
 
 #include "plot_style.h"
@@ -93,7 +95,7 @@ void AccuracyLengthView::buildPlot() {
   p.yAxis->setLabel(tr("exact match (%)"));
   p.yAxis->setRange(kYMin, kYMax);
   auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
-  ticker->setTickStep(20.0);
+  ticker->setTickStep(20.0);  // or coarser when the plot is short (see fitOnce)
   ticker->setScaleStrategy(QCPAxisTickerFixed::ssNone);
   p.yAxis->setTicker(ticker);
 
@@ -146,9 +148,10 @@ void AccuracyLengthView::buildPlot() {
   legendRow->setColumnStretchFactors({1.0, 0.001, 1.0});
   p.legend->setFillOrder(QCPLegend::foColumnsFirst);
   p.legend->setBorderPen(Qt::NoPen);
+  p.legend->setIconTextPadding(5);
   p.legend->setVisible(true);
-  // Every layout (on screen and for each export size) checks that the legend fits in one row.
-  connect(&p, &QCustomPlot::afterLayout, this, &AccuracyLengthView::fitLegendToWidth);
+  m_title->setMinimumSize(1, 0);  // never wider than the plot: fitToSize shortens it instead
+  connect(&p, &QCustomPlot::afterLayout, this, &AccuracyLengthView::fitToSize);
 }
 
 void AccuracyLengthView::showSnapshot(const TrainingSnapshot& snapshot) {
@@ -187,8 +190,10 @@ void AccuracyLengthView::showExperiment(const ExperimentSummary* experiment) {
   static const ExperimentSummary kNone;
   const ExperimentSummary& e = experiment ? *experiment : kNone;
   const bool known = experiment != nullptr;
-  m_title->setText(known ? tr("%1 (%2): accuracy against length").arg(e.taskName, variantLabel(e.positional))
-                         : figureTitle());
+  m_titles = known ? QStringList{tr("%1 (%2): accuracy against length").arg(e.taskName, variantLabel(e.positional)),
+                                 tr("%1 (%2)").arg(e.taskName, variantLabel(e.positional))}
+                   : QStringList{figureTitle()};
+  m_title->setText(m_titles.first());  // fitToSize shortens it when the plot is narrow
   const int maxLength = e.maxTestLength > 0 ? e.maxTestLength : kDefaultMaxLength;
   plot()->xAxis->setRange(0.5, maxLength + 0.5);
 
@@ -267,45 +272,28 @@ void AccuracyLengthView::rebuildLegend() {
   for (QCPGraph* graph : {m_newest, m_earlier[0], m_trainBand, m_paper, m_chance}) {
     if (!graph->data()->isEmpty()) graph->addToLegend();
   }
-  legend->setWrap(0);  // one row; fitLegendToWidth wraps it if the plot is too narrow
+  legend->setWrap(0);  // one row; fitToSize wraps it if the plot is too narrow
   legend->setFillOrder(QCPLegend::foColumnsFirst, true);
 }
 
-// Wraps the legend into as few rows as the plot's width allows, and lays the plot out again if
-// that changed the legend. Runs after every layout, so a narrow dock and a wide export both fit;
-// it only measures, and rearranges the legend only when the number of columns must change.
-void AccuracyLengthView::fitLegendToWidth() {
-  QCPLegend* legend = plot()->legend;
-  QVector<int> widths;  // of the entries, in order (a wrapped grid also has empty cells)
-  for (int i = 0; i < legend->itemCount(); ++i) {
-    if (QCPAbstractLegendItem* item = legend->item(i)) widths.push_back(item->minimumOuterSizeHint().width());
+// Fits the title, the percent steps and the legend (as few rows as the width allows) to the room
+// the last layout gave, and lays the plot out again when that changed anything. It only
+// measures, and changes an element only when it must, so that a steady plot is not re-laid out.
+void AccuracyLengthView::fitToSize() {
+  for (int pass = 0; pass < 3 && fitOnce(); ++pass) style::relayout(*plot());
+}
+
+bool AccuracyLengthView::fitOnce() {
+  QCustomPlot& p = *plot();
+  bool changed = false;
+  const QString title = style::firstFitting(m_titles, m_title->font(), m_title->rect().width());
+  if (title != m_title->text()) {
+    m_title->setText(title);
+    changed = true;
   }
-  const int count = static_cast<int>(widths.size());
-  if (count < 2) return;
-  // Width of the legend with `columns` columns, filled row by row.
-  auto widthWith = [&](int columns) {
-    int width =
-        legend->margins().left() + legend->margins().right() + (columns - 1) * legend->columnSpacing();
-    for (int c = 0; c < columns; ++c) {
-      int column = 0;
-      for (int i = c; i < count; i += columns) column = std::max(column, widths[i]);
-      width += column;
-    }
-    return width;
-  };
-  const int available = plot()->viewport().width() - 8;
-  int columns = count;
-  while (columns > 1 && widthWith(columns) > available) --columns;
-  // As many rows as needed, but balanced: 5 entries in two rows are 3 + 2, not 4 + 1.
-  const int rows = (count + columns - 1) / columns;
-  columns = (count + rows - 1) / rows;
-  if (columns == legend->columnCount()) return;
-  legend->setWrap(columns);
-  legend->setFillOrder(QCPLegend::foColumnsFirst, true);
-  QCPLayoutGrid* layout = plot()->plotLayout();
-  layout->update(QCPLayoutElement::upPreparation);
-  layout->update(QCPLayoutElement::upMargins);
-  layout->update(QCPLayoutElement::upLayout);
+  changed = style::fitTickStep(*p.yAxis, {20.0, 25.0, 50.0, 100.0}) || changed;
+  changed = style::fitTickCount(*p.xAxis, 6) || changed;
+  return style::wrapLegend(*p.legend, p.viewport().width() - 8) || changed;
 }
 
 QVector<long> AccuracyLengthView::plottedSteps() const {

@@ -60,9 +60,11 @@ class AccuracyLengthView : public PlotFigureView {
   void showEvaluations(const std::vector<EvaluationPoint>& evaluations);
   void showBinMeans(const EvaluationPoint& newest);
   void rebuildLegend();
-  void fitLegendToWidth();
+  void fitToSize();
+  bool fitOnce();
 
   QCPTextElement* m_title = nullptr;
+  QStringList m_titles;  // most detailed first: the first that fits is shown
   QCPGraph* m_trainBand = nullptr;
   QCPGraph* m_chance = nullptr;
   QCPGraph* m_paper = nullptr;

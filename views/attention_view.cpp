@@ -33,7 +33,7 @@ AttentionView::AttentionView(QWidget* parent)
   connect(plot(), &QCustomPlot::mouseMove, this, &AttentionView::showCellToolTip);
   connect(plot(), &QCustomPlot::mouseRelease, this, &AttentionView::handleClick);
   // Sizes are only known once QCustomPlot has laid the plot out, for the screen or for an export.
-  connect(plot(), &QCustomPlot::afterLayout, this, [this] { heatmap::refineGrid(*plot(), m_shape); });
+  connect(plot(), &QCustomPlot::afterLayout, this, &AttentionView::fitToSize);
   auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
   escape->setContext(Qt::WidgetWithChildrenShortcut);
   connect(escape, &QShortcut::activated, this, &AttentionView::showAllHeads);
@@ -53,15 +53,16 @@ QWidget* AttentionView::createControls() {
   label->setBuddy(m_length);
   m_rangeLabel = new QLabel(controls);
   m_rangeLabel->setObjectName(QStringLiteral("probeRange"));
+  m_rangeLabel->setWordWrap(true);  // two lines rather than a row wider than a laptop's dock
   m_newExample = new QPushButton(tr("New example"), controls);
   m_back = new QPushButton(tr("Back to all heads"), controls);
+  m_back->setToolTip(tr("Back to all heads (Esc)"));
   m_newExample->setObjectName(QStringLiteral("newExample"));
   m_back->setObjectName(QStringLiteral("backToAllHeads"));
   m_back->hide();
   row->addWidget(label);
   row->addWidget(m_length);
-  row->addWidget(m_rangeLabel);
-  row->addStretch(1);
+  row->addWidget(m_rangeLabel, 1);  // takes the spare width; wraps only without any
   row->addWidget(m_back);
   row->addWidget(m_newExample);
   connect(m_length, &QSpinBox::valueChanged, this, [this](int length) {
@@ -91,9 +92,31 @@ void AttentionView::updateRangeLabel() {
   const int n = m_length->value();
   const bool inside = n >= train.lo && n <= train.hi;
   const QString where = inside ? tr("inside") : n > train.hi ? tr("beyond") : tr("below");
-  m_rangeLabel->setText(tr("%1 the train range %2–%3").arg(where).arg(train.lo).arg(train.hi));
+  // Word joiners around the dash: a narrow row wraps between words, never inside "1–50".
+  const QString range = tr("%1\u2060–\u2060%2").arg(train.lo).arg(train.hi);
+  const QString full = tr("%1 the train range %2").arg(where, range);
+  // A narrow row (a laptop's dock, the extra button of an enlarged head) gets the brief forms,
+  // rather than a label of three lines that would take the plot's height.
+  m_back->setText(tr("Back to all heads"));
+  QFont bold = m_rangeLabel->font();
+  bold.setBold(true);
+  const QLayout* row = m_rangeLabel->parentWidget()->layout();
+  int others = row->contentsMargins().left() + row->contentsMargins().right();
+  for (int i = 0; i < row->count(); ++i) {
+    const QWidget* widget = row->itemAt(i)->widget();
+    if (widget && widget != m_rangeLabel && !widget->isHidden()) others += widget->sizeHint().width() + row->spacing();
+  }
+  const bool roomy = QFontMetrics(bold).horizontalAdvance(full) <= width() - others;  // the row is as wide as the view
+  m_rangeLabel->setText(roomy ? full : tr("%1 %2").arg(where, range));
+  if (!roomy) m_back->setText(tr("All heads"));
+  m_rangeLabel->setToolTip(full);
   const QColor color = inside ? QColor(0, 120, 86) : heatmap::boundaryColor();
   m_rangeLabel->setStyleSheet(QStringLiteral("color: %1; font-weight: bold").arg(color.name()));
+}
+
+void AttentionView::resizeEvent(QResizeEvent* event) {
+  PlotFigureView::resizeEvent(event);
+  updateRangeLabel();  // the long or the brief form, for the new width
 }
 
 void AttentionView::showSnapshot(const TrainingSnapshot& snapshot) {
@@ -139,9 +162,14 @@ void AttentionView::showEmpty() {
   m_mapGrid = nullptr;
   plot()->plotLayout()->setMargins(QMargins());
   m_title = m_caption = m_hint = nullptr;
+  m_headers.clear();
   m_scale = nullptr;
   m_builtLayers = m_builtHeads = 0;
 }
+
+// One head per layer: the layers side by side rather than stacked, so that each map can be as
+// tall as the view instead of a fraction of it.
+bool AttentionView::layersAcross() const { return !m_enlarged && m_builtHeads == 1 && m_builtLayers > 1; }
 
 bool AttentionView::layoutMatchesProbe() const {
   if (m_panels.empty() || m_builtLayers != m_probe->layers || m_builtHeads != m_probe->heads) return false;
@@ -155,6 +183,7 @@ void AttentionView::enlarge(int layer, int head) {
   }
   m_enlarged = Head{layer, head};
   m_back->show();
+  updateRangeLabel();  // one more button in the row
   buildPanels();
   fillPanels();
   requestReplot();
@@ -164,6 +193,7 @@ void AttentionView::showAllHeads() {
   if (!m_enlarged) return;
   m_enlarged.reset();
   m_back->hide();
+  updateRangeLabel();
   if (m_panels.empty()) return;
   buildPanels();
   fillPanels();
@@ -185,7 +215,8 @@ std::pair<QCPItemStraightLine*, QCPItemStraightLine*> AttentionView::boundaryLin
 }
 
 // Layout: title / [map grid | colour scale] / [caption | hint]. The map grid has a header row
-// ("head 1", ...) above one row of maps per layer; enlarged, it holds one header and one map.
+// ("head 1", ...) above one row of maps per layer; with one head per layer, one row of layers;
+// enlarged, one header and one map.
 void AttentionView::buildPanels() {
   heatmap::resetPlot(*plot(), m_marginGroups);
   m_panels.clear();
@@ -194,14 +225,18 @@ void AttentionView::buildPanels() {
   m_builtHeads = m_probe->heads;
   QCPLayoutElement* body = buildFrame();
   addPanelTitles(*m_mapGrid);
+  const bool across = layersAcross();
   if (m_enlarged) {
     m_panels.push_back(addPanel(*m_mapGrid, 1, 0, *m_enlarged));
   } else {
     for (int l = 0; l < m_builtLayers; ++l) {
-      for (int h = 0; h < m_builtHeads; ++h) m_panels.push_back(addPanel(*m_mapGrid, 1 + l, h, Head{l, h}));
+      for (int h = 0; h < m_builtHeads; ++h) {
+        m_panels.push_back(addPanel(*m_mapGrid, across ? 1 : 1 + l, across ? l : h, Head{l, h}));
+      }
     }
   }
-  const int rows = m_enlarged ? 1 : m_builtLayers, columns = m_enlarged ? 1 : m_builtHeads;
+  const int rows = m_enlarged || across ? 1 : m_builtLayers;
+  const int columns = m_enlarged ? 1 : across ? m_builtLayers : m_builtHeads;
   alignPanels(rows, columns);
   m_shape = heatmap::GridShape{m_mapGrid, 1, rows, columns, {}, body, m_scale, m_keyTicker.data(),
                                m_queryTicker.data(), m_probe->length()};
@@ -220,7 +255,7 @@ QCPLayoutElement* AttentionView::buildFrame() {
   body->setAutoMargins(QCP::msNone);
   layout->addElement(1, 0, body);
   m_mapGrid = new QCPLayoutGrid;
-  m_mapGrid->setColumnSpacing(14);
+  m_mapGrid->setColumnSpacing(10);
   m_mapGrid->setRowSpacing(10);
   body->addElement(0, 0, m_mapGrid);
   m_scale = heatmap::addColorScale(*plot(), style::sequentialGradient(), tr("attention weight"), QCPRange(0, 1));
@@ -234,6 +269,7 @@ QCPLayoutElement* AttentionView::buildFrame() {
   m_hint->setTextColor(QColor(90, 90, 90));
   footer->addElement(0, 0, m_caption);
   footer->addElement(0, 1, m_hint);
+  footer->setColumnSpacing(24);
   return body;
 }
 
@@ -255,14 +291,23 @@ void AttentionView::alignPanels(int rows, int columns) {
   m_mapGrid->setRowStretchFactor(0, 0.001);  // the header row keeps the height of its text
 }
 
+// Headers over the map columns, each with shorter forms for narrow maps ("head 1", "H1").
 void AttentionView::addPanelTitles(QCPLayoutGrid& grid) {
+  m_headers.clear();
   if (m_enlarged) {
-    const QString text = tr("layer %1, head %2").arg(m_enlarged->layer + 1).arg(m_enlarged->head + 1);
-    grid.addElement(0, 0, new QCPTextElement(plot(), text, headerFont()));
-    return;
+    const int l = m_enlarged->layer + 1, h = m_enlarged->head + 1;
+    m_headers.push_back({tr("layer %1, head %2").arg(l).arg(h), tr("L%1 H%2").arg(l).arg(h)});
+  } else if (layersAcross()) {
+    for (int l = 1; l <= m_builtLayers; ++l) m_headers.push_back({tr("layer %1").arg(l), tr("L%1").arg(l)});
+  } else {
+    for (int h = 1; h <= m_builtHeads; ++h) m_headers.push_back({tr("head %1").arg(h), tr("H%1").arg(h)});
   }
-  for (int h = 0; h < m_builtHeads; ++h) {
-    grid.addElement(0, h, new QCPTextElement(plot(), tr("head %1").arg(h + 1), headerFont()));
+  for (std::size_t c = 0; c < m_headers.size(); ++c) {
+    auto* header = new QCPTextElement(plot(), m_headers[c].first(), headerFont());
+    header->setMinimumSize(1, 0);  // as wide as its map: fitTexts shortens the text instead
+    // Centred over its map, and over tiny maps reaching into the gaps beside it.
+    header->setTextFlags(Qt::AlignCenter | Qt::TextDontClip);
+    grid.addElement(0, static_cast<int>(c), header);
   }
 }
 
@@ -279,13 +324,21 @@ AttentionView::Panel AttentionView::addPanel(QCPLayoutGrid& grid, int row, int c
   keys->setTicker(m_keyTicker);
   queries->setTicker(m_queryTicker);
   keys->setTickLabelRotation(-90);  // upright labels would collide after two or three tokens
-  // Every map shows the same tokens: label only the outer column and row.
-  const bool leftColumn = column == 0, bottomRow = m_enlarged || row == m_builtLayers;
+  // Every map shows the same tokens: label only the outer column and row, and leave the inner
+  // maps without ticks, so that they sit close together.
+  const bool single = m_enlarged || layersAcross();
+  const bool leftColumn = column == 0, bottomRow = single || row == m_builtLayers;
   queries->setTickLabels(leftColumn);
+  queries->setTicks(leftColumn);
   keys->setTickLabels(bottomRow);
-  if (leftColumn) {
-    queries->setLabel(m_enlarged ? tr("query") : tr("layer %1\nquery").arg(head.layer + 1));
-  }
+  keys->setTicks(bottomRow);
+  // Not QCustomPlot's 15 px around every map: just enough that the last query label of one row
+  // and the first of the next (each half a line beyond its map) stay apart.
+  panel.rect->setMinimumMargins(QMargins(0, 4, 0, 4));
+  // Nor its 50 x 50 px minimum: sixteen maps in a laptop's dock would overflow the plot and
+  // overlap; smaller maps still show where each head looks (and enlarge on a click).
+  panel.rect->setMinimumSize(12, 12);
+  if (leftColumn) queries->setLabel(single ? tr("query") : tr("layer %1\nquery").arg(head.layer + 1));
   if (bottomRow) keys->setLabel(tr("key"));
   panel.keyLine = heatmap::addBoundaryLine(*plot(), *panel.rect, Qt::Vertical, 0);
   panel.queryLine = heatmap::addBoundaryLine(*plot(), *panel.rect, Qt::Horizontal, 0);
@@ -295,8 +348,8 @@ AttentionView::Panel AttentionView::addPanel(QCPLayoutGrid& grid, int row, int c
 void AttentionView::fillPanels() {
   const AttentionProbe& probe = *m_probe;
   const int T = probe.length();
-  if (m_keyTicker->labels() != probe.tokens) {
-    m_keyTicker->setLabels(probe.tokens);
+  if (m_queryTicker->labels() != probe.tokens) {
+    m_keyTicker->setLabels(m_numberedKeys ? QStringList() : probe.tokens);
     m_queryTicker->setLabels(probe.tokens);
   }
   m_shape.cells = T;  // a new probe length reuses the maps
@@ -317,12 +370,98 @@ void AttentionView::fillPanels() {
 
 void AttentionView::updateTitles() {
   const AttentionProbe& probe = *m_probe;
-  m_title->setText(tr("Attention on a probe of length %1 (step %2)").arg(probe.inputLength).arg(probe.step));
-  const bool inside = probe.trainBoundary > 0 && probe.trainBoundary < probe.length();
-  m_caption->setText(inside ? tr("– – –  end of the longest training sequence (%1 tokens)").arg(probe.trainBoundary)
-                            : tr("the whole probe fits in the longest training sequence"));
-  m_hint->setText(m_enlarged ? tr("click the map or press Esc to see all heads")
-                             : tr("hover for weights · click a head to enlarge it"));
+  const int n = probe.inputLength;
+  const long step = probe.step;
+  m_titles = QStringList{tr("Attention on a probe of length %1 (step %2)").arg(n).arg(step),
+                         tr("Attention, probe length %1 (step %2)").arg(n).arg(step),
+                         tr("Probe length %1, step %2").arg(n).arg(step)};
+  const int boundary = probe.trainBoundary;
+  const bool inside = boundary > 0 && boundary < probe.length();
+  m_captions = inside ? QStringList{tr("– – –  end of the longest training sequence (%1 tokens)").arg(boundary),
+                                    tr("– – –  longest training sequence: %1 tokens").arg(boundary),
+                                    tr("– – –  trained up to %1 tokens").arg(boundary)}
+                      : QStringList{tr("the whole probe fits in the longest training sequence"),
+                                    tr("probe within the training length")};
+  m_hintText = m_enlarged ? tr("click the map or press Esc to see all heads")
+                          : tr("hover for weights · click a head to enlarge it");
+  // The longest texts until fitTexts knows the room; it shortens them in the same layout pass.
+  m_title->setText(m_titles.first());
+  m_caption->setText(m_captions.first());
+  m_hint->setText(m_hintText);
+}
+
+// Sizes are only known once QCustomPlot has laid the plot out: the maps settle first (their
+// shape, tick steps, colour bar), then the texts that depend on the widths they leave; a text
+// that changes height lets the maps settle again.
+void AttentionView::fitToSize() {
+  if (m_panels.empty()) return;
+  for (int pass = 0; pass < 3; ++pass) {
+    heatmap::refineGrid(*plot(), m_shape);
+    if (!fitTexts()) return;
+    style::relayout(*plot());
+  }
+}
+
+// The most detailed title, headers and caption that fit; the hint beside the caption only when
+// both fit on one line (else it lives in the maps' tooltips). True when a text changed.
+bool AttentionView::fitTexts() {
+  bool changed = false;
+  auto show = [&changed](QCPTextElement& element, const QString& text) {
+    if (element.text() == text) return;
+    element.setText(text);
+    changed = true;
+  };
+  const int width = plot()->viewport().width();
+  show(*m_title, style::firstFitting(m_titles, m_title->font(), width - 8));
+  for (std::size_t c = 0; c < m_headers.size(); ++c) {
+    auto* header = static_cast<QCPTextElement*>(m_mapGrid->element(0, static_cast<int>(c)));
+    const int room = header->rect().width() + m_mapGrid->columnSpacing() - 2;  // its map and a gap
+    show(*header, style::firstFitting(m_headers[c], header->font(), room));
+  }
+  const QFontMetrics metrics(m_caption->font());
+  const auto* footer = static_cast<QCPLayoutGrid*>(m_caption->layout());
+  const int hintWidth = metrics.horizontalAdvance(m_hintText) + footer->columnSpacing() + 8;
+  const bool withHint = metrics.horizontalAdvance(m_captions.first()) + hintWidth <= width - 8;
+  show(*m_caption, style::firstFitting(m_captions, m_caption->font(), width - 8 - (withHint ? hintWidth : 0)));
+  show(*m_hint, withHint ? m_hintText : QString());
+  // Turned labels may reach past their map into the gap between rows, not into the next label.
+  const double rowGap = m_mapGrid->rowSpacing();
+  changed = style::fitAxisLabel(*m_scale->axis(), {tr("attention weight"), tr("weight")}, 2 * rowGap) || changed;
+  const bool single = m_enlarged || layersAcross();
+  for (const Panel& panel : m_panels) {
+    QCPAxis* queries = panel.rect->axis(QCPAxis::atLeft);
+    if (single || queries->label().isEmpty()) continue;  // "query" alone always fits
+    const int l = panel.head.layer + 1;
+    changed = style::fitAxisLabel(*queries, {tr("layer %1\nquery").arg(l), tr("layer %1").arg(l), tr("L%1").arg(l)},
+                                  rowGap) ||
+              changed;
+  }
+  changed = fitKeyLabels() || changed;
+  if (changed) {
+    // Caption and hint share the width; alone, the caption is centred under everything.
+    static_cast<QCPLayoutGrid*>(m_caption->layout())->setColumnStretchFactors({1.0, withHint ? 1.0 : 0.001});
+  }
+  return changed;
+}
+
+// Turned key labels such as "100:<sep>" take more height than a short plot can spare: the keys
+// then show positions only (the query axis and the tooltip still name the tokens), and go back
+// to tokens once the maps would stay about as tall as those labels (80 %). True when that changed.
+bool AttentionView::fitKeyLabels() {
+  const QStringList& tokens = m_probe->tokens;
+  const QFontMetricsF metrics(style::tickFont());
+  double tokenLabels = 0, numberLabels = 0;  // their length, turned: the height they take
+  for (int i = 0; i < tokens.size(); ++i) {
+    tokenLabels = std::max(tokenLabels, metrics.horizontalAdvance(QStringLiteral("%1:%2").arg(i).arg(tokens.at(i))));
+    numberLabels = std::max(numberLabels, metrics.horizontalAdvance(QString::number(i)));
+  }
+  const int map = m_panels.front().rect->rect().height();
+  const double withTokens = m_numberedKeys ? map - (tokenLabels - numberLabels) : map;  // the maps' height
+  const bool numbered = withTokens < 0.8 * tokenLabels;
+  if (numbered == m_numberedKeys) return false;
+  m_numberedKeys = numbered;
+  m_keyTicker->setLabels(numbered ? QStringList() : tokens);
+  return true;
 }
 
 const AttentionView::Panel* AttentionView::panelAt(const QPoint& position) const {
@@ -356,6 +495,7 @@ void AttentionView::showCellToolTip(QMouseEvent* event) {
                      .arg(m_probe->tokens.at(key))
                      .arg(weight, 0, 'f', 2);
   if (key > query) text += tr("\n(a key after the query: hidden by the causal mask)");
+  text += m_enlarged ? tr("\nclick or press Esc to see all heads") : tr("\nclick to enlarge this head");
   QToolTip::showText(event->globalPosition().toPoint(), text, plot(), panel->rect->rect());
 }
 

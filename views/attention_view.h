@@ -2,7 +2,9 @@
 // heatmaps (query rows, key columns, query 0 on top, one colour scale 0..1 for all), with token
 // labels, the end of the longest training sequence dashed on every map, a hover read-out and
 // click-to-enlarge. The probe itself is chosen here (length, new example) but sampled by the
-// training thread: the view only emits the request.
+// training thread: the view only emits the request. With one head per layer the layers sit side
+// by side, so that the maps can be as tall as the view; titles, captions and tick labels adapt
+// to the room the view gets.
 #pragma once
 
 #include "figure_view.h"
@@ -16,6 +18,7 @@
 class QLabel;
 class QMouseEvent;
 class QPushButton;
+class QResizeEvent;
 class QSpinBox;
 
 namespace lengthlab {
@@ -49,6 +52,9 @@ class AttentionView : public PlotFigureView {
   void probeLengthChanged(int length);
   void newExampleRequested();
 
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+
  private:
   struct Head {
     int layer = 0;
@@ -67,6 +73,7 @@ class AttentionView : public PlotFigureView {
   void updateRangeLabel();
   void showEmpty();
   bool layoutMatchesProbe() const;
+  bool layersAcross() const;
   void buildPanels();
   QCPLayoutElement* buildFrame();
   void alignPanels(int rows, int columns);
@@ -74,6 +81,9 @@ class AttentionView : public PlotFigureView {
   Panel addPanel(QCPLayoutGrid& grid, int row, int column, Head head);
   void fillPanels();
   void updateTitles();
+  void fitToSize();
+  bool fitTexts();
+  bool fitKeyLabels();
   const Panel* panelAt(const QPoint& position) const;
   void showCellToolTip(QMouseEvent* event);
   void handleClick(QMouseEvent* event);
@@ -90,9 +100,15 @@ class AttentionView : public PlotFigureView {
   QCPTextElement* m_title = nullptr;
   QCPTextElement* m_caption = nullptr;
   QCPTextElement* m_hint = nullptr;
+  // Texts most detailed first: the first that fits is shown (see fitTexts).
+  QStringList m_titles;
+  QStringList m_captions;
+  QString m_hintText;        // shown beside the caption when both fit, else only in the tooltips
+  std::vector<QStringList> m_headers;  // per map column
   QCPColorScale* m_scale = nullptr;
   QSharedPointer<heatmap::IndexTicker> m_keyTicker;
   QSharedPointer<heatmap::IndexTicker> m_queryTicker;
+  bool m_numberedKeys = false;  // key labels without tokens: a plot too short for turned tokens
   int m_builtLayers = 0;
   int m_builtHeads = 0;
 

@@ -12,7 +12,10 @@
 namespace lengthlab::heatmap {
 
 QString IndexTicker::getTickLabel(double tick, const QLocale&, QChar, int) {
-  const int index = static_cast<int>(std::lround(tick));
+  return labelAt(static_cast<int>(std::lround(tick)));
+}
+
+QString IndexTicker::labelAt(int index) const {
   if (index < 0) return {};
   if (m_labels.isEmpty()) return QString::number(index);
   if (index >= m_labels.size()) return {};
@@ -33,6 +36,25 @@ int labelStep(int count, double pixels, double labelPixels) {
 }
 
 double tickLabelSpacing() { return QFontMetricsF(style::tickFont()).height() * 1.15; }
+
+bool fitIndexTicks(const QCPAxis& axis, IndexTicker& ticker, int count) {
+  const QCPAxisRect* rect = axis.axisRect();
+  const bool horizontal = axis.orientation() == Qt::Horizontal;
+  const QFontMetricsF metrics(axis.tickLabelFont());
+  double labelPixels = std::max(tickLabelSpacing(), 1.6 * metrics.height());  // stacked: a line and a gap
+  if (horizontal && std::abs(axis.tickLabelRotation()) < 45) {
+    double widest = 0;
+    for (int i = 0; i < count; ++i) widest = std::max(widest, metrics.horizontalAdvance(ticker.labelAt(i)));
+    labelPixels = widest + 0.6 * metrics.height();  // side by side: the label and a gap
+  }
+  // At most about ten labels, however long the axis: a slide stays uncluttered.
+  constexpr double kMaxLabels = 10;
+  const double pixels = std::min<double>(horizontal ? rect->width() : rect->height(), kMaxLabels * labelPixels);
+  const int step = labelStep(count, pixels, labelPixels);
+  if (step == ticker.step()) return false;
+  ticker.setStep(step);
+  return true;
+}
 
 void useStandardLayers(QCPAxisRect& rect) {
   for (QCPAxis* axis : rect.axes()) {
@@ -78,6 +100,8 @@ QCPColorScale* addColorScale(QCustomPlot& plot, const QCPColorGradient& gradient
   scale->setLabel(label);
   scale->axis()->setLabelFont(style::labelFont());
   scale->axis()->setTickLabelFont(style::tickFont());
+  scale->axis()->setTickLabelPadding(3);  // QCustomPlot's 7 and 12 leave a narrow plot too little
+  scale->axis()->setLabelPadding(4);
   scale->axis()->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
   scale->axis()->ticker()->setTickCount(4);
   return scale;
@@ -177,11 +201,35 @@ void resetPlot(QCustomPlot& plot, std::vector<QCPMarginGroup*>& marginGroups) {
   marginGroups.clear();
 }
 
+namespace {
+
+// A text that wraps its lines at the plot's width: QCPTextElement asks for the width of its
+// longest line, and a long message in a narrow dock would lose both ends and its first line.
+class WrappedText : public QCPTextElement {
+ public:
+  using QCPTextElement::QCPTextElement;
+
+ protected:
+  QSize minimumOuterSizeHint() const override { return wrappedSize(); }
+  QSize maximumOuterSizeHint() const override { return QSize(QWIDGETSIZE_MAX, wrappedSize().height()); }
+
+ private:
+  QSize wrappedSize() const {
+    const QMargins m = margins();
+    const int width = std::max(1, mParentPlot->viewport().width() - m.left() - m.right());
+    const QRect text = QFontMetrics(mFont).boundingRect(0, 0, width, 0, mTextFlags | Qt::TextWordWrap, mText);
+    return QSize(std::min(text.width(), width) + m.left() + m.right(), text.height() + m.top() + m.bottom());
+  }
+};
+
+}  // namespace
+
 void showMessage(QCustomPlot& plot, std::vector<QCPMarginGroup*>& marginGroups, const QString& message) {
   resetPlot(plot, marginGroups);
   QFont font = style::labelFont();
   font.setPointSizeF(font.pointSizeF() * 1.2);
-  auto* text = new QCPTextElement(&plot, message, font);
+  auto* text = new WrappedText(&plot, message, font);
+  text->setMargins(QMargins(12, 6, 12, 6));
   text->setTextFlags(Qt::AlignCenter | Qt::TextWordWrap);
   text->setTextColor(QColor(60, 60, 60));
   // The text keeps its own height; empty elements above and below share the rest, centring it.

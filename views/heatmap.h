@@ -21,6 +21,8 @@ class IndexTicker : public QCPAxisTicker {
  public:
   void setLabels(const QStringList& labels) { m_labels = labels; }
   const QStringList& labels() const { return m_labels; }
+  // The label at an integer position: "3:<sep>", or "3" without labels.
+  QString labelAt(int index) const;
   void setStep(int step) { m_step = std::max(1, step); }
   int step() const { return m_step; }
 
@@ -40,6 +42,12 @@ int labelStep(int count, double pixels, double labelPixels);
 
 // Vertical distance tick labels need so that they never touch (a line of the tick font).
 double tickLabelSpacing();
+
+// Thins the labels of count positions on axis (which uses ticker) to a readable step: side by
+// side, labels need their width and a gap; one above the other, a line and a gap; and there are
+// at most about ten. True when the step changed. Uses the axis rect's current size: call after
+// a layout step.
+bool fitIndexTicks(const QCPAxis& axis, IndexTicker& ticker, int count);
 
 // Axes of a new QCPAxisRect land on the plot's current layer ("main"), where plottables added
 // later paint over them; this puts axes on "axes" and grids on "grid", as for QCustomPlot's own.

@@ -1,17 +1,12 @@
 #include "heatmap_grid.h"
 
+#include "plot_style.h"
+
 #include <algorithm>
 #include <cmath>
 
 namespace lengthlab::heatmap {
 namespace {
-
-// Every layout phase that QCustomPlot runs before drawing, for another pass inside afterLayout.
-void relayout(QCustomPlot& plot) {
-  for (auto phase : {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout}) {
-    plot.plotLayout()->update(phase);
-  }
-}
 
 // Stretch factors giving every section the same inner size although their margins differ;
 // true when they changed noticeably.
@@ -117,14 +112,17 @@ bool alignScale(const GridShape& shape) {
 
 void refineGrid(QCustomPlot& plot, const GridShape& shape) {
   if (shape.empty()) return;
-  // Margins hardly depend on the stretch, so a few passes settle.
-  for (int pass = 0; pass < 5; ++pass) {
+  // Margins hardly depend on the stretch, so a few passes settle. The other steps measure the
+  // first map for all of them: only once the maps are equal.
+  for (int pass = 0; pass < 8; ++pass) {
     bool changed = balanceCells(shape);
-    changed = updateTicks(shape) || changed;
-    changed = squareCells(plot, shape) || changed;
-    changed = alignScale(shape) || changed;
+    if (!changed) {
+      changed = updateTicks(shape);
+      changed = squareCells(plot, shape) || changed;
+      changed = alignScale(shape) || changed;
+    }
     if (!changed) return;
-    relayout(plot);
+    style::relayout(plot);
   }
 }
 

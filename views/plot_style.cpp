@@ -1,6 +1,10 @@
 #include "plot_style.h"
 
+#include <QFontMetricsF>
 #include <qcustomplot.h>
+
+#include <algorithm>
+#include <cmath>
 
 namespace lengthlab::style {
 
@@ -78,6 +82,112 @@ QCPColorGradient divergingGradient() {
   g.setColorStopAt(1.0, QColor(178, 24, 43));
   g.setColorInterpolation(QCPColorGradient::ciRGB);
   return g;
+}
+
+void relayout(QCustomPlot& plot) {
+  for (auto phase : {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout}) {
+    plot.plotLayout()->update(phase);
+  }
+}
+
+QString firstFitting(const QStringList& candidates, const QFont& font, double width) {
+  const QFontMetricsF metrics(font);
+  for (const QString& text : candidates) {
+    const QStringList lines = text.split(QLatin1Char('\n'));
+    if (std::all_of(lines.begin(), lines.end(),
+                    [&](const QString& line) { return metrics.horizontalAdvance(line) <= width; })) {
+      return text;
+    }
+  }
+  return candidates.isEmpty() ? QString() : candidates.last();
+}
+
+bool fitAxisLabel(QCPAxis& axis, const QStringList& candidates, double slack) {
+  const QCPAxisRect* rect = axis.axisRect();
+  const double length = axis.orientation() == Qt::Horizontal ? rect->width() : rect->height();
+  const QString label = firstFitting(candidates, axis.labelFont(), length + slack);
+  if (label == axis.label()) return false;
+  axis.setLabel(label);
+  return true;
+}
+
+bool wrapLegend(QCPLegend& legend, int width) {
+  QVector<int> widths;  // of the entries, in order (a wrapped grid also has empty cells)
+  for (int i = 0; i < legend.itemCount(); ++i) {
+    if (QCPAbstractLegendItem* item = legend.item(i)) widths.push_back(item->minimumOuterSizeHint().width());
+  }
+  const int count = static_cast<int>(widths.size());
+  if (count < 2) return false;
+  // Width of the legend with `columns` columns, filled row by row.
+  auto widthWith = [&](int columns) {
+    int total = legend.margins().left() + legend.margins().right() + (columns - 1) * legend.columnSpacing();
+    for (int c = 0; c < columns; ++c) {
+      int column = 0;
+      for (int i = c; i < count; i += columns) column = std::max(column, widths[i]);
+      total += column;
+    }
+    return total;
+  };
+  int columns = count;
+  while (columns > 1 && widthWith(columns) > width) --columns;
+  // As many rows as needed, but balanced.
+  const int rows = (count + columns - 1) / columns;
+  columns = (count + rows - 1) / rows;
+  if (columns == legend.columnCount()) return false;
+  legend.setWrap(columns);
+  legend.setFillOrder(QCPLegend::foColumnsFirst, true);
+  return true;
+}
+
+bool fitTickCount(QCPAxis& axis, int maxCount) {
+  QCPAxisRect* rect = axis.axisRect();
+  const QSharedPointer<QCPAxisTicker> ticker = axis.ticker();
+  const bool horizontal = axis.orientation() == Qt::Horizontal;
+  const double pixels = horizontal ? rect->width() : rect->height();
+  if (!ticker || pixels < 1) return false;
+  const QFontMetricsF metrics(axis.tickLabelFont());
+  const QString format = axis.numberFormat();
+  const QChar formatChar = format.isEmpty() ? QLatin1Char('g') : format.at(0);
+  const QLocale locale = axis.parentPlot()->locale();
+  const int old = ticker->tickCount();
+  // Labels the ticker makes for count, or nothing when they would touch. A count leaving fewer
+  // than two ticks in the range is a last resort: one label does not make a scale.
+  auto labelsFor = [&](int count) {
+    ticker->setTickCount(count);
+    QVector<double> ticks;
+    QVector<QString> labels;
+    ticker->generate(axis.range(), locale, formatChar, axis.numberPrecision(), ticks, nullptr, &labels);
+    for (int k = 1; k < ticks.size(); ++k) {
+      const double distance = std::abs(axis.coordToPixel(ticks[k]) - axis.coordToPixel(ticks[k - 1]));
+      const double needed =
+          horizontal ? (metrics.horizontalAdvance(labels[k - 1]) + metrics.horizontalAdvance(labels[k])) / 2 +
+                           metrics.height()
+                     : metrics.height() * 1.2;
+      if (distance < needed) return -1;
+    }
+    return static_cast<int>(ticks.size());
+  };
+  int chosen = 1;
+  for (int count = maxCount; count >= 1; --count) {
+    if (labelsFor(count) >= 2) {
+      chosen = count;
+      break;
+    }
+  }
+  ticker->setTickCount(chosen);
+  return chosen != old;
+}
+
+bool fitTickStep(QCPAxis& axis, std::initializer_list<double> steps) {
+  const double pixelsPerUnit = axis.axisRect()->height() / axis.range().size();
+  const double needed = QFontMetricsF(axis.tickLabelFont()).height() * 1.3;
+  const auto fitting =
+      std::find_if(steps.begin(), steps.end(), [&](double step) { return step * pixelsPerUnit >= needed; });
+  const double step = fitting != steps.end() ? *fitting : *(steps.end() - 1);
+  auto ticker = axis.ticker().staticCast<QCPAxisTickerFixed>();
+  if (ticker->tickStep() == step) return false;
+  ticker->setTickStep(step);
+  return true;
 }
 
 }  // namespace lengthlab::style

@@ -4,6 +4,8 @@
 // M[i,j] = p_i^T Wq_h Wk_h^T p_j of one chosen head (causal part only, diverging colours around 0,
 // where "local" shows as a band along the diagonal and "periodic" as stripes); and the cosine
 // similarity of position vectors. NoPE models have no table: the view says so instead.
+// Titles, tick steps and the legend adapt to the room the view gets (a laptop dock or a slide);
+// hovering a heatmap reads out its value.
 #pragma once
 
 #include "figure_view.h"
@@ -11,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+class QCPAxis;
 class QCPAxisRect;
 class QCPColorMap;
 class QCPColorScale;
@@ -21,6 +24,7 @@ class QCPLegend;
 class QCPMarginGroup;
 class QCPTextElement;
 class QLabel;
+class QMouseEvent;
 class QSpinBox;
 
 namespace lengthlab {
@@ -54,8 +58,14 @@ class PositionalView : public PlotFigureView {
   void showMessage(const QString& message);
   void buildPanels();
   QCPAxisRect* addNormPanel(QCPLayoutGrid& layout);
-  QCPAxisRect* addHeatmapPanel(QCPLayoutGrid& grid, int column, const QString& scaleLabel, QCPColorMap*& map,
+  QCPAxisRect* addHeatmapPanel(QCPLayoutGrid& heatmaps, int column, const QString& scaleLabel, QCPColorMap*& map,
                                QCPColorScale*& scale, QCPTextElement*& title);
+  void fitToSize();
+  bool fitOnce();
+  bool fitNormHeader();
+  bool balanceMaps();
+  bool squareMaps();
+  void showCellToolTip(QMouseEvent* event);
   void fillNorms();
   void fillProduct();
   void fillCosine();
@@ -65,6 +75,7 @@ class PositionalView : public PlotFigureView {
   std::shared_ptr<const PositionalPicture> m_picture;
   std::vector<QCPMarginGroup*> m_marginGroups;
 
+  QCPTextElement* m_normTitle = nullptr;
   QCPAxisRect* m_normRect = nullptr;
   QCPGraph* m_normGraph = nullptr;
   QCPItemRect* m_trainShade = nullptr;
@@ -78,6 +89,11 @@ class PositionalView : public PlotFigureView {
   QCPColorMap* m_cosineMap = nullptr;
   QCPColorScale* m_cosineScale = nullptr;
   QCPTextElement* m_cosineTitle = nullptr;
+  QCPLayoutGrid* m_heatmaps = nullptr;  // both heatmap panels: capped in height to keep maps square
+  // Titles, most detailed first: the first that fits the room is shown (see fitToSize).
+  QStringList m_productTitles;
+  QStringList m_cosineTitles;
+  std::vector<QCPAxis*> m_positionAxes;  // axes of positions 0..P-1, each with its own IndexTicker
 
   QSpinBox* m_layer = nullptr;
   QSpinBox* m_head = nullptr;

@@ -1,5 +1,7 @@
 // Training curves (see the header for the drawing conventions). Both axis rects are built once;
-// a snapshot refills only the graphs whose shared source changed, each in one linear pass.
+// a snapshot refills only the graphs whose shared source changed, each in one linear pass. After
+// every layout the title, axis labels, tick steps, the two rects' heights and the legend are
+// fitted to the room the plot got (a tab of a laptop's window or a slide).
 #include "training_curves_view.h"
 
 #include "plot_style.h"
@@ -17,6 +19,8 @@ namespace {
 constexpr double kAccuracyMin = -4.0;  // a curve at 0 % stays visible above the axis
 constexpr double kAccuracyMax = 104.0;
 constexpr double kMarkerSize = 8.0;
+// Room right of the rects for half of the last step label ("30000").
+constexpr int kRightMargin = 26;
 
 // As in AccuracyLengthView, so that the two exported figures of a run carry the same name.
 QString variantLabel(const QString& positional) {
@@ -57,6 +61,7 @@ void TrainingCurvesView::buildPlot() {
   style::applyTo(*m_lossRect);
   m_lossRect->setAutoMargins(QCP::msLeft | QCP::msRight | QCP::msTop);
   m_lossRect->setMargins(QMargins(0, 0, 0, 8));
+  m_lossRect->setMinimumMargins(QMargins(0, 10, kRightMargin, 0));
   m_lossRect->axis(QCPAxis::atBottom)->setTickLabels(false);
   QCPAxis* lossAxis = m_lossRect->axis(QCPAxis::atLeft);
   lossAxis->setLabel(tr("loss (log scale)"));
@@ -78,12 +83,15 @@ void TrainingCurvesView::buildPlot() {
   style::applyTo(*m_accuracyRect);
   m_accuracyRect->setAutoMargins(QCP::msLeft | QCP::msRight | QCP::msBottom);
   m_accuracyRect->setMargins(QMargins(0, 8, 0, 0));
+  m_accuracyRect->setMinimumMargins(QMargins(0, 0, kRightMargin, 0));
+  // One step ticker for both rects, so that their vertical grid lines agree.
+  m_lossRect->axis(QCPAxis::atBottom)->setTicker(m_accuracyRect->axis(QCPAxis::atBottom)->ticker());
   m_accuracyRect->axis(QCPAxis::atBottom)->setLabel(tr("training step"));
   QCPAxis* accuracyAxis = m_accuracyRect->axis(QCPAxis::atLeft);
   accuracyAxis->setLabel(tr("exact match (%)"));
   accuracyAxis->setRange(kAccuracyMin, kAccuracyMax);
   auto fixedTicker = QSharedPointer<QCPAxisTickerFixed>::create();
-  fixedTicker->setTickStep(25.0);
+  fixedTicker->setTickStep(25.0);  // or coarser when the rect is short (see fitOnce)
   fixedTicker->setScaleStrategy(QCPAxisTickerFixed::ssNone);
   accuracyAxis->setTicker(fixedTicker);
   alignHorizontally(p, {m_lossRect, m_accuracyRect});
@@ -106,6 +114,8 @@ void TrainingCurvesView::buildPlot() {
   m_hint->setText(tr("Start training to see the loss and the accuracy per test bin"));
 
   buildLegendRow();
+  m_title->setMinimumSize(1, 0);  // never wider than the plot: fitToSize shortens it instead
+  connect(&p, &QCustomPlot::afterLayout, this, &TrainingCurvesView::fitToSize);
 }
 
 // Under the accuracy rect, "test lengths:" followed by one legend entry per bin and one for chance,
@@ -118,7 +128,7 @@ void TrainingCurvesView::buildLegendRow() {
   p.plotLayout()->setRowStretchFactor(3, 0.001);
   row->setMargins(QMargins(0, 0, 0, 4));
   row->setColumnSpacing(0);
-  auto* caption = new QCPTextElement(&p, tr("test lengths:"), style::legendFont());
+  auto* caption = m_legendCaption = new QCPTextElement(&p, tr("test lengths:"), style::legendFont());
   p.axisRect()->insetLayout()->take(p.legend);
   row->addElement(0, 0, new QCPLayoutElement(&p));
   row->addElement(0, 1, caption);
@@ -127,6 +137,7 @@ void TrainingCurvesView::buildLegendRow() {
   row->setColumnStretchFactors({1.0, 0.001, 0.001, 1.0});
   p.legend->setFillOrder(QCPLegend::foColumnsFirst);
   p.legend->setBorderPen(Qt::NoPen);
+  p.legend->setIconTextPadding(5);
   p.legend->setVisible(true);
 }
 
@@ -178,10 +189,11 @@ QString TrainingCurvesView::binName(int bin) const {
 }
 
 void TrainingCurvesView::showExperiment(const ExperimentSummary* experiment) {
-  m_title->setText(
-      experiment
-          ? tr("%1 (%2): training curves").arg(experiment->taskName, variantLabel(experiment->positional))
-          : figureTitle());
+  m_titles = experiment ? QStringList{tr("%1 (%2): training curves")
+                                         .arg(experiment->taskName, variantLabel(experiment->positional)),
+                                     tr("%1 (%2)").arg(experiment->taskName, variantLabel(experiment->positional))}
+                        : QStringList{figureTitle()};
+  m_title->setText(m_titles.first());  // fitToSize shortens it when the plot is narrow
   // One graph per bin; the pool only changes size when a new experiment has other bins.
   const int bins = experiment ? static_cast<int>(experiment->testBins.size()) : 0;
   while (m_binGraphs.size() > bins) plot()->removeGraph(m_binGraphs.takeLast());
@@ -259,6 +271,46 @@ void TrainingCurvesView::updateStepRange() {
     const double chance = 100.0 * m_experiment->randomBaseline;
     m_chance->addData({range.lower, range.upper}, {chance, chance}, true);
   }
+}
+
+void TrainingCurvesView::fitToSize() {
+  for (int pass = 0; pass < 3 && fitOnce(); ++pass) style::relayout(*plot());
+}
+
+// One pass of fitting to the last layout; true when something changed, so that the plot needs
+// laying out again. Changes an element only when it must: a steady plot is not re-laid out.
+bool TrainingCurvesView::fitOnce() {
+  QCustomPlot& p = *plot();
+  bool changed = false;
+  const QString title = style::firstFitting(m_titles, m_title->font(), m_title->rect().width());
+  if (title != m_title->text()) {
+    m_title->setText(title);
+    changed = true;
+  }
+  // Both rects get the same height for their data, although only the lower one has step labels:
+  // the rows' stretch factors are their margins plus an equal share of the rest.
+  QCPLayoutGrid* layout = p.plotLayout();
+  const int lossMargins = m_lossRect->outerRect().height() - m_lossRect->rect().height();
+  const int accuracyMargins = m_accuracyRect->outerRect().height() - m_accuracyRect->rect().height();
+  const double inner = (m_lossRect->rect().height() + m_accuracyRect->rect().height()) / 2.0;
+  const double lossFactor = lossMargins + inner, accuracyFactor = accuracyMargins + inner;
+  if (std::abs(m_lossRect->rect().height() - m_accuracyRect->rect().height()) > 2 && inner > 0) {
+    layout->setRowStretchFactor(1, lossFactor);
+    layout->setRowStretchFactor(2, accuracyFactor);
+    changed = true;
+  }
+  // The stacked rects' turned labels may reach only into the gap between them (8 px each).
+  const double gap = 8;
+  changed = style::fitAxisLabel(*m_lossRect->axis(QCPAxis::atLeft), {tr("loss (log scale)"), tr("loss")}, gap) ||
+            changed;
+  changed = style::fitAxisLabel(*m_accuracyRect->axis(QCPAxis::atLeft),
+                                {tr("exact match (%)"), tr("match (%)"), tr("match %"), tr("%")}, gap) ||
+            changed;
+  changed = style::fitTickStep(*m_accuracyRect->axis(QCPAxis::atLeft), {25.0, 50.0, 100.0}) || changed;
+  changed = style::fitTickCount(*m_lossRect->axis(QCPAxis::atLeft), 5) || changed;
+  changed = style::fitTickCount(*m_accuracyRect->axis(QCPAxis::atBottom), 6) || changed;
+  const int legendRoom = p.viewport().width() - 8 - m_legendCaption->outerRect().width();
+  return style::wrapLegend(*p.legend, legendRoom) || changed;
 }
 
 bool TrainingCurvesView::saveData(const QString& path) {

@@ -53,9 +53,13 @@ class TrainingCurvesView : public PlotFigureView {
   void showLoss(const std::vector<LossPoint>& history);
   void showEvaluations(const std::vector<EvaluationPoint>& evaluations);
   void updateStepRange();
+  void fitToSize();
+  bool fitOnce();
   QString binName(int bin) const;
 
   QCPTextElement* m_title = nullptr;
+  QStringList m_titles;  // most detailed first: the first that fits is shown
+  QCPTextElement* m_legendCaption = nullptr;
   QCPAxisRect* m_lossRect = nullptr;
   QCPAxisRect* m_accuracyRect = nullptr;
   QCPGraph* m_lossGraph = nullptr;

@@ -60,6 +60,10 @@ class TestMainWindow : public QObject {
   Q_OBJECT
 
  private slots:
+  void initTestCase() {
+    QVERIFY2(!qEnvironmentVariable("LENGTHLAB_GUI").isEmpty(), "run through CTest, which sets LENGTHLAB_GUI");
+  }
+
   void theWindowShowsTheFiveViewsAsDocks() {
     MainWindow window;
     window.resize(1600, 1000);

@@ -1,6 +1,7 @@
 // AccuracyLengthView: what it plots for the synthetic snapshot (the newest evaluation bold, earlier
 // ones fading, the trained band, chance, the paper's bin averages), its fixed ranges, its empty
-// state, that an unchanged snapshot is not redrawn, and its figure and CSV exports.
+// state, that an unchanged snapshot is not redrawn, a title and tick labels that fit a laptop's
+// dock, and its figure and CSV exports.
 #include "accuracy_length_view.h"
 #include "snapshot_fixture.h"
 
@@ -265,6 +266,32 @@ class TestAccuracyLengthView : public QObject {
     for (int i = 0; i < view.plot()->legend->itemCount(); ++i)
       entries += view.plot()->legend->item(i) ? 1 : 0;
     QCOMPARE(entries, 5);
+  }
+
+  void titleAndTickLabelsFitALaptopDock() {
+    AccuracyLengthView view;
+    view.resize(480, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    TrainingSnapshot s = test::syntheticSnapshot();
+    auto experiment = std::make_shared<ExperimentSummary>(*s.experiment);
+    experiment->taskName = "Interleaved binary majority";  // the longest name
+    experiment->positional = "ape-reg";
+    s.experiment = experiment;
+    view.showSnapshot(s);
+    view.plot()->replot();
+    QCPTextElement* title = view.titleElement();
+    QVERIFY(QFontMetricsF(title->font()).horizontalAdvance(title->text()) <= title->rect().width());
+    QVERIFY(title->text().contains("Interleaved binary majority"));
+    QVERIFY(title->text().contains("APE + reg."));
+    // Percent labels one above the other, a line apart at least.
+    const QCPAxis* y = view.plot()->yAxis;
+    const QVector<double> percent = y->tickVector();
+    QVERIFY(percent.size() >= 3);
+    for (int k = 1; k < percent.size(); ++k) {
+      const double distance = std::abs(y->coordToPixel(percent[k]) - y->coordToPixel(percent[k - 1]));
+      QVERIFY(distance >= QFontMetricsF(y->tickLabelFont()).height());
+    }
   }
 
   void binMeansOfTheNewestEvaluationAreWrittenOverTheBins() {

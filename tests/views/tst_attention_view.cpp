@@ -1,6 +1,7 @@
 // Specification of the attention view: one colour map per head holding the probe's weights,
 // query 0 on top, a fixed 0..1 colour range, token tick labels that never collide, the training
-// boundary on every map, click-to-enlarge, the probe controls' signals, and its exports.
+// boundary on every map, click-to-enlarge, the probe controls' signals, layers side by side when
+// they have one head, texts that fit from a laptop's dock to a slide, and its exports.
 #include "attention_view.h"
 #include "snapshot_fixture.h"
 
@@ -15,6 +16,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <qcustomplot.h>
+
+#include <algorithm>
+#include <utility>
 
 using namespace lengthlab;
 
@@ -50,6 +54,35 @@ std::shared_ptr<AttentionProbe> uniformProbe(int layers, int heads, int T, int t
   }
   return probe;
 }
+
+// Where text is drawn: centred in its rect, and as wide as its longest line. Text elements clip
+// to their rect unless told not to (a header over a tiny map may reach into the gaps beside it).
+QRectF drawnRect(const QCPTextElement& text) {
+  const QFontMetricsF metrics(text.font());
+  double width = 0;
+  for (const QString& line : text.text().split('\n')) width = std::max(width, metrics.horizontalAdvance(line));
+  const QRectF rect(text.rect());
+  return QRectF(rect.center().x() - width / 2, rect.top(), width, rect.height());
+}
+
+bool textFits(const QCPTextElement& text) {
+  const QRectF drawn = drawnRect(text);
+  if (text.textFlags() & Qt::TextDontClip) return text.parentPlot()->viewport().contains(drawn.toAlignedRect());
+  return drawn.width() <= text.rect().width() + 0.5;
+}
+
+// The view at a given size showing a probe of the app's size (T = 123 tokens).
+struct SizedView {
+  AttentionView view;
+  SizedView(QSize size, int layers, int heads) {
+    view.resize(size);
+    view.show();
+    TrainingSnapshot snapshot = test::syntheticSnapshot();
+    snapshot.attention = uniformProbe(layers, heads, 123, 102);
+    view.showSnapshot(snapshot);
+    view.plot()->replot();
+  }
+};
 
 // A view fed the synthetic snapshot and laid out at a projector-like size.
 struct Fixture {
@@ -333,6 +366,53 @@ class TestAttentionView : public QObject {
     }
     // Generous: this catches a rebuild of everything per snapshot, not a slow machine.
     QVERIFY2(timer.elapsed() < 5 * 400, qPrintable(QString::number(timer.elapsed())));
+  }
+
+  void oneHeadPerLayerPutsTheLayersSideBySide() {
+    SizedView f(QSize(600, 430), 2, 1);
+    const QRect first = f.view.colorMap(0, 0)->keyAxis()->axisRect()->rect();
+    const QRect second = f.view.colorMap(1, 0)->keyAxis()->axisRect()->rect();
+    QCOMPARE(first.top(), second.top());
+    QVERIFY(first.right() < second.left());
+    // As tall as the view allows, rather than half of it: over 40 % of the plot's height.
+    QVERIFY2(first.height() > 0.4 * f.view.plot()->viewport().height(), qPrintable(QString::number(first.height())));
+    QVERIFY(plotTexts(*f.view.plot()).contains("layer 2"));
+  }
+
+  void textsFitFromALaptopDockToASlide_data() {
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<int>("layers");
+    QTest::addColumn<int>("heads");
+    for (const QSize size : {QSize(480, 300), QSize(600, 430), QSize(1600, 1000)}) {
+      for (const auto& [layers, heads] : {std::pair{2, 1}, std::pair{2, 4}, std::pair{4, 4}}) {
+        const QString name = QString("%1x%2, %3x%4 heads").arg(size.width()).arg(size.height()).arg(layers).arg(heads);
+        QTest::newRow(qPrintable(name)) << size << layers << heads;
+      }
+    }
+  }
+  void textsFitFromALaptopDockToASlide() {
+    QFETCH(QSize, size);
+    QFETCH(int, layers);
+    QFETCH(int, heads);
+    SizedView f(size, layers, heads);
+    QCustomPlot& plot = *f.view.plot();
+    QList<QRectF> texts;
+    for (auto* text : plot.findChildren<QCPTextElement*>()) {
+      QVERIFY2(textFits(*text), qPrintable(text->text()));
+      if (!text->text().isEmpty()) texts.append(drawnRect(*text));
+    }
+    for (int i = 0; i < texts.size(); ++i) {
+      for (int j = i + 1; j < texts.size(); ++j) QVERIFY(!texts[i].intersects(texts[j]));
+    }
+    QVERIFY(plotTexts(plot).join(' ').contains("training sequence"));
+    // Maps never overlap each other, nor the colour bar.
+    QList<QRect> maps;
+    for (QCPColorMap* map : colorMaps(plot)) maps.append(map->keyAxis()->axisRect()->rect());
+    maps.append(colorMaps(plot).first()->colorScale()->axis()->axisRect()->rect());
+    for (int i = 0; i < maps.size(); ++i) {
+      QVERIFY(maps[i].width() > 0 && maps[i].height() > 0);
+      for (int j = i + 1; j < maps.size(); ++j) QVERIFY(!maps[i].intersects(maps[j]));
+    }
   }
 
   void clearGoesBackToTheMessage() {

@@ -1,6 +1,7 @@
 // Specification of the positional-encoding view: the norm curve with one point per position, the
 // positional product of the chosen head (band for head k, stripes, causal part only, colours
-// symmetric around 0), the cosine map on -1..1, the NoPE message, big tables, and its exports.
+// symmetric around 0), the cosine map on -1..1, the NoPE message, big tables, texts and tick
+// labels that fit from a laptop's dock to a slide, and its exports.
 #include "positional_view.h"
 #include "snapshot_fixture.h"
 
@@ -11,6 +12,7 @@
 #include <QTest>
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace lengthlab;
@@ -42,6 +44,43 @@ std::shared_ptr<PositionalPicture> bigPicture(int P) {
   picture->products = {product, product};
   return picture;
 }
+
+// True when every line of text fits the width the layout gave it: nothing is cut off.
+bool textFits(const QCPTextElement& text) {
+  const QFontMetricsF metrics(text.font());
+  const QStringList lines = text.text().split('\n');
+  return std::all_of(lines.begin(), lines.end(),
+                     [&](const QString& line) { return metrics.horizontalAdvance(line) <= text.rect().width() + 0.5; });
+}
+
+// True when neighbouring tick labels of axis keep apart: side by side by half their widths each,
+// one above the other by a line.
+bool tickLabelsApart(const QCPAxis& axis) {
+  const QVector<double> ticks = axis.tickVector();
+  const QVector<QString> labels = axis.tickVectorLabels();
+  const QFontMetricsF metrics(axis.tickLabelFont());
+  for (int k = 1; k < ticks.size(); ++k) {
+    const double distance = std::abs(axis.coordToPixel(ticks[k]) - axis.coordToPixel(ticks[k - 1]));
+    const double needed = axis.orientation() == Qt::Horizontal
+                              ? (metrics.horizontalAdvance(labels[k - 1]) + metrics.horizontalAdvance(labels[k])) / 2
+                              : metrics.height();
+    if (distance < needed) return false;
+  }
+  return true;
+}
+
+// The view at a given size, fed a table as long as the app's (P = 301).
+struct SizedView {
+  PositionalView view;
+  explicit SizedView(QSize size) {
+    view.resize(size);
+    view.show();
+    TrainingSnapshot snapshot = test::syntheticSnapshot();
+    snapshot.positional = bigPicture(301);
+    view.showSnapshot(snapshot);
+    view.plot()->replot();
+  }
+};
 
 struct Fixture {
   PositionalView view;
@@ -193,6 +232,61 @@ class TestPositionalView : public QObject {
     f.view.showSnapshot(next);
     QCOMPARE(f.view.plot()->plottableCount(), plottables);
     QCOMPARE(f.view.plot()->itemCount(), items);
+  }
+
+  void textsFitFromALaptopDockToASlide_data() {
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("laptop dock") << QSize(480, 300);
+    QTest::newRow("projector dock") << QSize(600, 430);
+    QTest::newRow("slide") << QSize(1600, 1000);
+  }
+  void textsFitFromALaptopDockToASlide() {
+    QFETCH(QSize, size);
+    SizedView f(size);
+    QCustomPlot& plot = *f.view.plot();
+    for (auto* text : plot.findChildren<QCPTextElement*>()) QVERIFY2(textFits(*text), qPrintable(text->text()));
+    auto* legend = plot.findChild<QCPLegend*>();
+    QVERIFY(legend);
+    QVERIFY(plot.viewport().contains(legend->outerRect()));
+    QVERIFY(!legend->outerRect().intersects(f.view.normGraph()->keyAxis()->axisRect()->rect()));
+    for (int i = 0; i < legend->itemCount(); ++i) {
+      if (QCPAbstractLegendItem* item = legend->item(i)) {
+        QVERIFY2(item->outerRect().width() >= item->minimumOuterSizeHint().width(), qPrintable(QString::number(i)));
+      }
+    }
+  }
+
+  void tickLabelsNeverTouchAndFollowTheWidth_data() { textsFitFromALaptopDockToASlide_data(); }
+  void tickLabelsNeverTouchAndFollowTheWidth() {
+    QFETCH(QSize, size);
+    SizedView f(size);
+    for (QCPAxisRect* rect : f.view.plot()->axisRects()) {
+      for (QCPAxis* axis : rect->axes()) {
+        if (axis->visible() && axis->tickLabels()) {
+          QVERIFY2(tickLabelsApart(*axis), qPrintable(QStringList(axis->tickVectorLabels().toList()).join(' ')));
+        }
+      }
+    }
+    for (QCPColorMap* map : {f.view.productMap(), f.view.cosineMap()}) {
+      QVERIFY(tickLabelsApart(*map->colorScale()->axis()));
+      QVERIFY(map->colorScale()->axis()->tickVector().size() >= 2);  // a scale, not a lone "0"
+      QVERIFY(map->keyAxis()->tickVector().size() >= 2);
+    }
+    // Wider maps get more labels.
+    SizedView slide(QSize(1600, 1000));
+    QVERIFY(f.view.productMap()->keyAxis()->tickVector().size() <=
+            slide.view.productMap()->keyAxis()->tickVector().size());
+    if (size.width() < 600) {
+      QVERIFY(f.view.productMap()->keyAxis()->tickVector().size() <
+              slide.view.productMap()->keyAxis()->tickVector().size());
+    }
+  }
+
+  void mapsStaySquareWhenThereIsHeightToSpare() {
+    SizedView f(QSize(600, 430));
+    const QRect map = f.view.productMap()->keyAxis()->axisRect()->rect();
+    QVERIFY2(std::abs(map.width() - map.height()) <= 8,
+             qPrintable(QString("%1 x %2").arg(map.width()).arg(map.height())));
   }
 
   void exportsFigures_data() {

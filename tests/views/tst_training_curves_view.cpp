@@ -1,6 +1,7 @@
 // TrainingCurvesView: the loss history on a logarithmic axis (leaving out what a log axis cannot
 // show), one accuracy graph per test bin with one point per evaluation, the shared and aligned
-// step axis, the empty state, that an unchanged snapshot is not redrawn, and the exports.
+// step axis, texts and tick labels that fit from a laptop's tab to a slide, the empty state, that
+// an unchanged snapshot is not redrawn, and the exports.
 #include "plot_style.h"
 #include "training_curves_view.h"
 #include "snapshot_fixture.h"
@@ -10,6 +11,7 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 
 using namespace lengthlab;
 
@@ -23,6 +25,29 @@ QByteArray readAll(const QString& path) {
 }
 
 QCPAxis* lossAxis(const TrainingCurvesView& view) { return view.lossRect()->axis(QCPAxis::atLeft); }
+
+// The vertical extent of a left axis's turned label: centred on its rect, as long as its text.
+std::pair<double, double> labelExtent(const QCPAxis& axis) {
+  const double length = QFontMetricsF(axis.labelFont()).horizontalAdvance(axis.label());
+  const double centre = axis.axisRect()->rect().center().y();
+  return {centre - length / 2, centre + length / 2};
+}
+
+// True when neighbouring tick labels of axis keep apart: side by side by half their widths each,
+// one above the other by a line.
+bool tickLabelsApart(const QCPAxis& axis) {
+  const QVector<double> ticks = axis.tickVector();
+  const QVector<QString> labels = axis.tickVectorLabels();
+  const QFontMetricsF metrics(axis.tickLabelFont());
+  for (int k = 1; k < ticks.size(); ++k) {
+    const double distance = std::abs(axis.coordToPixel(ticks[k]) - axis.coordToPixel(ticks[k - 1]));
+    const double needed = axis.orientation() == Qt::Horizontal
+                              ? (metrics.horizontalAdvance(labels[k - 1]) + metrics.horizontalAdvance(labels[k])) / 2
+                              : metrics.height();
+    if (distance < needed) return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -148,6 +173,52 @@ class TestTrainingCurvesView : public QObject {
     QCOMPARE(loss.left(), accuracy.left());
     QCOMPARE(loss.right(), accuracy.right());
     QVERIFY(!view.plot()->legend->outerRect().intersects(accuracy));
+  }
+
+  void textsFitFromALaptopTabToASlide_data() {
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("laptop") << QSize(480, 300);
+    QTest::newRow("tab") << QSize(680, 330);
+    QTest::newRow("slide") << QSize(1600, 1000);
+  }
+  void textsFitFromALaptopTabToASlide() {
+    QFETCH(QSize, size);
+    TrainingCurvesView view;
+    view.resize(size);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    TrainingSnapshot s = test::syntheticSnapshot();
+    auto experiment = std::make_shared<ExperimentSummary>(*s.experiment);
+    experiment->taskName = "Interleaved binary majority";  // the longest name
+    experiment->positional = "ape-reg";
+    experiment->maxSteps = 30000;
+    s.experiment = experiment;
+    view.showSnapshot(s);
+    view.plot()->replot();
+    QCPTextElement* title = view.titleElement();
+    QVERIFY(QFontMetricsF(title->font()).horizontalAdvance(title->text()) <= title->rect().width());
+    QVERIFY(title->text().contains("Interleaved binary majority"));
+    // The turned labels of the stacked rects do not run into each other.
+    QVERIFY(labelExtent(*lossAxis(view)).second < labelExtent(*view.accuracyRect()->axis(QCPAxis::atLeft)).first);
+    for (QCPAxisRect* rect : {view.lossRect(), view.accuracyRect()}) {
+      for (QCPAxis* axis : rect->axes()) {
+        if (axis->visible() && axis->tickLabels()) {
+          QVERIFY2(tickLabelsApart(*axis), qPrintable(QStringList(axis->tickVectorLabels().toList()).join(' ')));
+        }
+      }
+    }
+    // The last step label and the legend stay inside the plot.
+    QCPAxis* steps = view.accuracyRect()->axis(QCPAxis::atBottom);
+    const double last = steps->coordToPixel(steps->tickVector().last());
+    QVERIFY(last + QFontMetricsF(steps->tickLabelFont()).horizontalAdvance(steps->tickVectorLabels().last()) / 2 <=
+            size.width());
+    const QRect legend = view.plot()->legend->outerRect();
+    QVERIFY(view.plot()->viewport().contains(legend));
+    for (int i = 0; i < view.plot()->legend->itemCount(); ++i) {
+      if (QCPAbstractLegendItem* item = view.plot()->legend->item(i)) {
+        QVERIFY(item->outerRect().width() >= item->minimumOuterSizeHint().width());
+      }
+    }
   }
 
   void titleNamesTheTaskAndThePositionalVariant() {
