@@ -100,17 +100,15 @@ void embeddingBackward(float* dwte, float* dwpe, const float* dout, const int* t
 
 void layerNormForward(float* out, float* mean, float* rstd, const float* in, const float* weight,
                       const float* bias, int N, int C) {
+  const ConstArrayMap w(weight, C), b(bias, C);
+  const float invC = 1.0f / static_cast<float>(C);
 #pragma omp parallel for schedule(static)
   for (int n = 0; n < N; ++n) {
-    const float* x = in + at(n, C, 0);
-    float sum = 0.0f;
-    for (int c = 0; c < C; ++c) sum += x[c];
-    const float m = sum / static_cast<float>(C);
-    float var = 0.0f;
-    for (int c = 0; c < C; ++c) var += (x[c] - m) * (x[c] - m);
-    const float r = 1.0f / std::sqrt(var / static_cast<float>(C) + kLayerNormEps);
-    float* o = out + at(n, C, 0);
-    for (int c = 0; c < C; ++c) o[c] = (x[c] - m) * r * weight[c] + bias[c];
+    // Eigen's vectorised sums: a plain float loop would stay scalar (no reassociation allowed).
+    const ConstArrayMap x(in + at(n, C, 0), C);
+    const float m = x.sum() * invC;
+    const float r = 1.0f / std::sqrt((x - m).square().sum() * invC + kLayerNormEps);
+    ArrayMap(out + at(n, C, 0), C) = (x - m) * r * w + b;
     mean[n] = m;
     rstd[n] = r;
   }
@@ -130,25 +128,21 @@ void layerNormBackward(float* din, float* dweight, float* dbias, const float* do
     used = nt;
     float* myWeight = partial + static_cast<std::size_t>(t) * 2 * C;
     float* myBias = myWeight + C;
+    ArrayMap myWeightSum(myWeight, C), myBiasSum(myBias, C);
+    const ConstArrayMap w(weight, C);
+    const float invC = 1.0f / static_cast<float>(C);
     const auto [begin, end] = rowBlock(N, t, nt);
     for (int n = begin; n < end; ++n) {
-      const float* x = in + at(n, C, 0);
-      const float* dy = dout + at(n, C, 0);
+      const ConstArrayMap x(in + at(n, C, 0), C);
+      const ConstArrayMap dy(dout + at(n, C, 0), C);
       const float m = mean[n], r = rstd[n];
-      float sumG = 0.0f, sumGx = 0.0f;
-      for (int c = 0; c < C; ++c) {
-        const float g = dy[c] * weight[c];
-        sumG += g;
-        sumGx += g * (x[c] - m) * r;
-      }
-      const float meanG = sumG / static_cast<float>(C), meanGx = sumGx / static_cast<float>(C);
-      float* dx = din + at(n, C, 0);
-      for (int c = 0; c < C; ++c) {
-        const float xhat = (x[c] - m) * r;
-        dx[c] += r * (dy[c] * weight[c] - meanG - xhat * meanGx);
-        myWeight[c] += dy[c] * xhat;
-        myBias[c] += dy[c];
-      }
+      const auto xhat = (x - m) * r;
+      const auto g = dy * w;
+      const float meanG = g.sum() * invC;
+      const float meanGx = (g * xhat).sum() * invC;
+      ArrayMap(din + at(n, C, 0), C) += r * (g - meanG - xhat * meanGx);
+      myWeightSum += dy * xhat;
+      myBiasSum += dy;
     }
   }
   for (int t = 0; t < used; ++t) {
