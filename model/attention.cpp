@@ -1,12 +1,13 @@
 // Causal multi-head attention over packed sequences (see kernels.h for the contract).
-// Each (sequence, head) pair is one task for one thread. Its head slices are copied into
-// contiguous, zero-padded scratch (rows to a multiple of 4, keys to a multiple of 16, the head
-// width to a multiple of 16), so the three product shapes below run as register-blocked loops
-// of 4 rows x 16 columns that the compiler turns into fused multiply-adds over whole vectors, and
-// the causal mask is respected block by block: query block i only meets keys j <= i.
-//   scores:       S[i, j]  = sum_d A[i, d] Bt[d, j]          (j <= i)          Q K^T, dO V^T
+// Each (sequence, head) pair is one task for one thread. The kernels read the head's rows where
+// they lie in the qkv matrix (copying them into zero-padded scratch only when the head width is
+// not a multiple of 16); keys (forward) and values (backward) are transposed into scratch padded
+// to 16 keys. Three product shapes run as register-blocked loops of 4 rows x 16 columns that the
+// compiler turns into fused multiply-adds over whole vectors, and the causal mask is respected
+// block by block: a query block only meets keys at or before its end.
+//   scores:        S[i, j] = sum_d A[i, d] Bt[d, j]          (j <= i)          Q K^T, dO V^T
 //   rows x matrix: O[i, :] = sum_j W[i, j] M[j, :]           (W zero for j > i) P V, dS K
-//   transposed:   G[j, :] += sum_i W[i, j] M[i, :]           (i >= j)          P^T dO, dS^T Q
+//   transposed:    G[j, :] = sum_i W[i, j] M[i, :]           (i >= j)          P^T dO, dS^T Q
 // A naive twin lives in tests/model/tst_kernels.cpp.
 #include "kernels.h"
 
@@ -45,9 +46,9 @@ struct Padded {
 
 // Per-thread scratch layout for one (sequence, head) task.
 struct Scratch {
-  float* rowsA;    // [Tp x Dp] queries (forward) or output gradients (backward)
-  float* rowsB;    // [Tp x Dp] values (forward) or keys (backward)
-  float* rowsC;    // [Tp x Dp] queries (backward)
+  float* rowsA;    // [Tp x Dp] output gradients (backward), when the head width needs padding
+  float* rowsB;    // [Tp x Dp] values (forward) or keys (backward), likewise
+  float* rowsC;    // [Tp x Dp] queries (backward), likewise
   float* transposed;  // [Dp x Tp] keys (forward) or values (backward)
   float* weights;  // [Tr x Tp] probabilities
   float* gradient; // [Tr x Tp] score gradients (backward)
@@ -81,23 +82,27 @@ struct Scratch {
   }
 };
 
-// Copies a head slice (T rows of D floats, stride ld) into [Tp x Dp] with zero padding.
-void gatherRows(float* dst, const float* src, long ld, const Padded& p, float scale = 1.0f) {
-  std::memset(dst, 0, sizeof(float) * static_cast<std::size_t>(p.Tp) * p.Dp);
+// Copies a head slice (T rows of D floats, stride ld) into [Tp x Dp]; only the padding is zeroed.
+void gatherRows(float* dst, const float* src, long ld, const Padded& p) {
   for (int t = 0; t < p.T; ++t) {
     const float* s = src + t * ld;
     float* d = dst + static_cast<std::size_t>(t) * p.Dp;
-    for (int k = 0; k < p.D; ++k) d[k] = s[k] * scale;
+    std::memcpy(d, s, sizeof(float) * static_cast<std::size_t>(p.D));
+    std::fill(d + p.D, d + p.Dp, 0.0f);
   }
+  std::fill(dst + static_cast<std::size_t>(p.T) * p.Dp, dst + static_cast<std::size_t>(p.Tp) * p.Dp, 0.0f);
 }
 
-// Copies a head slice transposed into [Dp x Tp] with zero padding.
+// Copies a head slice transposed into [Dp x Tp]; only the padding is zeroed.
 void gatherTransposed(float* dst, const float* src, long ld, const Padded& p) {
-  std::memset(dst, 0, sizeof(float) * static_cast<std::size_t>(p.Dp) * p.Tp);
   for (int t = 0; t < p.T; ++t) {
     const float* s = src + t * ld;
     for (int k = 0; k < p.D; ++k) dst[static_cast<std::size_t>(k) * p.Tp + t] = s[k];
   }
+  for (int k = 0; k < p.D; ++k) {
+    std::fill(dst + static_cast<std::size_t>(k) * p.Tp + p.T, dst + static_cast<std::size_t>(k + 1) * p.Tp, 0.0f);
+  }
+  std::fill(dst + static_cast<std::size_t>(p.D) * p.Tp, dst + static_cast<std::size_t>(p.Dp) * p.Tp, 0.0f);
 }
 
 // Writes the first D columns of T rows of a [.. x Dp] block into a strided head slice.
@@ -107,21 +112,29 @@ void scatterRows(float* dst, long ld, const float* src, const Padded& p) {
   }
 }
 
-// S[i, j] = sum_d A[i, d] Bt[d, j] for every key block that starts at or before row block's end.
-// A [Tr x Dp] (padded rows zero), Bt [Dp x Tp], S [Tr x Tp].
-void causalScores(float* S, const float* A, const float* Bt, const Padded& p) {
+// Rows of a matrix: row t starts at data + t * ld.
+struct Rows {
+  const float* data;
+  long ld;
+  const float* row(int t) const { return data + t * ld; }
+};
+
+// S[i, j] = sum_d A[i, d] Bt[d, j] for every key block that starts at or before the row block's
+// end. A has T rows (the rows of the last block past T repeat row T-1: their scores are junk
+// that the caller overwrites), Bt [Dp x Tp] zero-padded, S [Tr x Tp].
+void causalScores(float* S, Rows A, const float* Bt, const Padded& p) {
   for (int i0 = 0; i0 < p.Tr; i0 += kRows) {
     const int keyEnd = std::min(p.Tp, roundUp(i0 + kRows, kCols));
-    const float* a = A + static_cast<std::size_t>(i0) * p.Dp;
+    const float* a[kRows];
+    for (int r = 0; r < kRows; ++r) a[r] = A.row(std::min(i0 + r, p.T - 1));
     for (int j0 = 0; j0 < keyEnd; j0 += kCols) {
       Vec acc[kRows][2] = {};
       for (int d = 0; d < p.D; ++d) {
         const float* b = Bt + static_cast<std::size_t>(d) * p.Tp + j0;
         const Vec b0 = load(b), b1 = load(b + 8);
         for (int r = 0; r < kRows; ++r) {
-          const float x = a[static_cast<std::size_t>(r) * p.Dp + d];
-          acc[r][0] += x * b0;
-          acc[r][1] += x * b1;
+          acc[r][0] += a[r][d] * b0;
+          acc[r][1] += a[r][d] * b1;
         }
       }
       for (int r = 0; r < kRows; ++r) {
@@ -133,15 +146,16 @@ void causalScores(float* S, const float* A, const float* Bt, const Padded& p) {
   }
 }
 
-// O[i, :] = sum_{j <= i} W[i, j] M[j, :]. W [Tr x Tp] is zero above the diagonal, M [Tp x Dp].
-void rowsTimesMatrix(float* O, const float* W, const float* M, const Padded& p) {
+// O[i, :] = sum_{j <= i} W[i, j] M[j, :]. W [Tr x Tp] is zero above the diagonal; M has T rows
+// of Dp readable floats; O [Tr x Dp].
+void rowsTimesMatrix(float* O, const float* W, Rows M, const Padded& p) {
   for (int i0 = 0; i0 < p.Tr; i0 += kRows) {
     const int jEnd = std::min(p.T, i0 + kRows);
     const float* w = W + static_cast<std::size_t>(i0) * p.Tp;
     for (int c0 = 0; c0 < p.Dp; c0 += kCols) {
       Vec acc[kRows][2] = {};
       for (int j = 0; j < jEnd; ++j) {
-        const float* m = M + static_cast<std::size_t>(j) * p.Dp + c0;
+        const float* m = M.row(j) + c0;
         const Vec m0 = load(m), m1 = load(m + 8);
         for (int r = 0; r < kRows; ++r) {
           const float x = w[static_cast<std::size_t>(r) * p.Tp + j];
@@ -158,14 +172,15 @@ void rowsTimesMatrix(float* O, const float* W, const float* M, const Padded& p) 
   }
 }
 
-// G[j, :] = sum_{i >= j} W[i, j] M[i, :]. W [Tr x Tp] zero above the diagonal, M [Tp x Dp].
-void transposedTimesMatrix(float* G, const float* W, const float* M, const Padded& p) {
+// G[j, :] = sum_{i >= j} W[i, j] M[i, :]. W [Tr x Tp] zero above the diagonal; M has T rows of
+// Dp readable floats; G [Tr x Dp].
+void transposedTimesMatrix(float* G, const float* W, Rows M, const Padded& p) {
   for (int j0 = 0; j0 < p.Tr; j0 += kRows) {
     for (int c0 = 0; c0 < p.Dp; c0 += kCols) {
       Vec acc[kRows][2] = {};
       for (int i = j0; i < p.T; ++i) {
         const float* w = W + static_cast<std::size_t>(i) * p.Tp + j0;
-        const float* m = M + static_cast<std::size_t>(i) * p.Dp + c0;
+        const float* m = M.row(i) + c0;
         const Vec m0 = load(m), m1 = load(m + 8);
         for (int r = 0; r < kRows; ++r) {
           acc[r][0] += w[r] * m0;
@@ -179,6 +194,14 @@ void transposedTimesMatrix(float* G, const float* W, const float* M, const Padde
       }
     }
   }
+}
+
+// A head slice as rows the kernels can read: in place when the head width is a whole number of
+// vectors (16, 32, 64: the usual case), else copied into zero-padded scratch.
+Rows headRows(const float* src, long ld, const Padded& p, float* scratch) {
+  if (p.D == p.Dp) return Rows{src, ld};
+  gatherRows(scratch, src, ld, p);
+  return Rows{scratch, p.Dp};
 }
 
 void checkLayout(const AttentionLayout& layout) {
@@ -209,10 +232,8 @@ void attentionForward(float* out, float* probs, const float* qkv, const Attentio
     const Padded p(layout.sequenceStart[s + 1] - base, D);
     Scratch w(scratch + perThread * static_cast<std::size_t>(omp_get_thread_num()), p);
     const float* head = qkv + base * C3 + h * D;
-    gatherRows(w.rowsA, head, C3, p, scale);            // queries, pre-scaled
-    gatherTransposed(w.transposed, head + C, C3, p);  // keys
-    gatherRows(w.rowsB, head + 2 * C, C3, p);          // values
-    causalScores(w.weights, w.rowsA, w.transposed, p);
+    gatherTransposed(w.transposed, head + C, C3, p);  // keys, as columns
+    causalScores(w.weights, Rows{head, C3}, w.transposed, p);
     float* P = probs + layout.probOffset[s] + static_cast<std::size_t>(h) * p.T * p.T;
     for (int i = 0; i < p.Tr; ++i) {
       float* row = w.weights + static_cast<std::size_t>(i) * p.Tp;
@@ -220,13 +241,14 @@ void attentionForward(float* out, float* probs, const float* qkv, const Attentio
         std::fill(row, row + p.Tp, 0.0f);
         continue;
       }
+      // softmax of scale * (q_i . k_j) over j <= i; the scale is applied here, once per score
       Eigen::Map<Eigen::ArrayXf> visible(row, i + 1);
-      visible = (visible - visible.maxCoeff()).exp();
+      visible = (scale * (visible - visible.maxCoeff())).exp();
       visible /= visible.sum();
       std::fill(row + i + 1, row + p.Tp, 0.0f);
       std::memcpy(P + static_cast<std::size_t>(i) * p.T, row, sizeof(float) * static_cast<std::size_t>(p.T));
     }
-    rowsTimesMatrix(w.out1, w.weights, w.rowsB, p);
+    rowsTimesMatrix(w.out1, w.weights, headRows(head + 2 * C, C3, p, w.rowsB), p);
     scatterRows(out + static_cast<long>(base) * C + h * D, C, w.out1, p);
   }
 }
@@ -250,17 +272,19 @@ void attentionBackward(float* dqkv, const float* dout, const float* qkv, const f
     const Padded p(layout.sequenceStart[s + 1] - base, D);
     Scratch w(scratch + perThread * static_cast<std::size_t>(omp_get_thread_num()), p);
     const float* head = qkv + base * C3 + h * D;
-    gatherRows(w.rowsA, dout + static_cast<long>(base) * C + h * D, C, p);  // output gradients
-    gatherRows(w.rowsB, head + C, C3, p);                                  // keys
-    gatherRows(w.rowsC, head, C3, p);                                      // queries
-    gatherTransposed(w.transposed, head + 2 * C, C3, p);                   // values
+    const Rows dO = headRows(dout + static_cast<long>(base) * C + h * D, C, p, w.rowsA);
+    const Rows K = headRows(head + C, C3, p, w.rowsB);
+    const Rows Q = headRows(head, C3, p, w.rowsC);
+    gatherTransposed(w.transposed, head + 2 * C, C3, p);  // values, as columns
     const float* P = probs + layout.probOffset[s] + static_cast<std::size_t>(h) * p.T * p.T;
-    std::memset(w.weights, 0, sizeof(float) * static_cast<std::size_t>(p.Tr) * p.Tp);
-    for (int i = 0; i < p.T; ++i) {
-      std::memcpy(w.weights + static_cast<std::size_t>(i) * p.Tp, P + static_cast<std::size_t>(i) * p.T,
-                  sizeof(float) * static_cast<std::size_t>(p.T));
+    for (int i = 0; i < p.Tr; ++i) {
+      float* row = w.weights + static_cast<std::size_t>(i) * p.Tp;
+      // Row i of P is zero beyond column i: copy only the causal part.
+      const int visible = i < p.T ? i + 1 : 0;
+      std::memcpy(row, P + static_cast<std::size_t>(i) * p.T, sizeof(float) * static_cast<std::size_t>(visible));
+      std::fill(row + visible, row + p.Tp, 0.0f);
     }
-    causalScores(w.gradient, w.rowsA, w.transposed, p);  // dp
+    causalScores(w.gradient, dO, w.transposed, p);  // dp
     for (int i = 0; i < p.Tr; ++i) {
       float* g = w.gradient + static_cast<std::size_t>(i) * p.Tp;
       const float* pr = w.weights + static_cast<std::size_t>(i) * p.Tp;
@@ -274,9 +298,9 @@ void attentionBackward(float* dqkv, const float* dout, const float* qkv, const f
       dp = scale * pi * (dp - weighted);
       std::fill(g + i + 1, g + p.Tp, 0.0f);
     }
-    rowsTimesMatrix(w.out1, w.gradient, w.rowsB, p);        // dQ = dS K
-    transposedTimesMatrix(w.out2, w.gradient, w.rowsC, p);  // dK = dS^T Q
-    transposedTimesMatrix(w.out3, w.weights, w.rowsA, p);   // dV = P^T dO
+    rowsTimesMatrix(w.out1, w.gradient, K, p);        // dQ = dS K
+    transposedTimesMatrix(w.out2, w.gradient, Q, p);  // dK = dS^T Q
+    transposedTimesMatrix(w.out3, w.weights, dO, p);  // dV = P^T dO
     float* dhead = dqkv + base * C3 + h * D;
     scatterRows(dhead, C3, w.out1, p);
     scatterRows(dhead + C, C3, w.out2, p);

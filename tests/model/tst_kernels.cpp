@@ -38,6 +38,16 @@ struct PackedLayout {
 };
 
 // Straightforward causal attention for one packed batch, in double.
+// Head widths 4 and 24 take the kernels' padded-copy path, 16 and 32 read heads in place.
+void addHeadWidths() {
+  QTest::addColumn<int>("C");
+  QTest::addColumn<int>("H");
+  QTest::newRow("head width 4") << 8 << 2;
+  QTest::newRow("head width 16") << 32 << 2;
+  QTest::newRow("head width 24") << 48 << 2;
+  QTest::newRow("head width 32") << 32 << 1;
+}
+
 std::vector<double> naiveAttention(const std::vector<float>& qkv, const PackedLayout& p, int C, int H) {
   const int D = C / H;
   std::vector<double> out(static_cast<std::size_t>(p.rows()) * C, 0.0);
@@ -250,8 +260,10 @@ class TestKernels : public QObject {
     }
   }
 
+  void attentionForwardMatchesNaiveAttentionWithinEachSequence_data() { addHeadWidths(); }
   void attentionForwardMatchesNaiveAttentionWithinEachSequence() {
-    const int C = 8, H = 2;
+    QFETCH(int, C);
+    QFETCH(int, H);
     PackedLayout p(H);
     Rng rng(8);
     const auto qkv = randomVector(static_cast<std::size_t>(p.rows()) * 3 * C, rng);
@@ -284,8 +296,10 @@ class TestKernels : public QObject {
     }
   }
 
+  void attentionBackwardMatchesFiniteDifferences_data() { addHeadWidths(); }
   void attentionBackwardMatchesFiniteDifferences() {
-    const int C = 8, H = 2;
+    QFETCH(int, C);
+    QFETCH(int, H);
     PackedLayout p(H);
     Rng rng(10);
     auto qkv = randomVector(static_cast<std::size_t>(p.rows()) * 3 * C, rng);
