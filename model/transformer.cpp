@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ranges>
 #include <stdexcept>
 
 namespace lengthlab {
@@ -160,7 +161,8 @@ void Transformer::forward(const Batch& batch, Workspace& ws, Rows rows) const {
   layerNormForward(ws.m_lnf.data(), ws.m_lnfMean.data(), ws.m_lnfRstd.data(), last, w.lnfWeight,
                    w.lnfBias, N, C);
   const float* headIn = ws.m_lnf.data();
-  if (!all) {
+  ws.m_scoredRowsAreAllRows = !all && R == N && std::equal(batch.lossRows.begin(), batch.lossRows.end(), std::views::iota(0).begin());
+  if (!all && !ws.m_scoredRowsAreAllRows) {
     // Only scored rows need logits: for the copy tasks that skips the whole input half.
     for (int r = 0; r < R; ++r) {
       std::copy_n(ws.m_lnf.data() + static_cast<std::size_t>(batch.lossRows[r]) * C, C,
@@ -193,15 +195,18 @@ void Transformer::backward(const Batch& batch, Workspace& ws) {
   const ModelTensors g = weightGradients();
 
   // logits = headIn @ head^T:  dhead += dlogits^T @ headIn;  dheadIn = dlogits @ head
-  matmul(ws.m_dLogits.data(), Transpose::Yes, ws.m_headIn.data(), Transpose::No, g.outputHead, O,
-         C, R, true);
-  matmul(ws.m_dLogits.data(), Transpose::No, w.outputHead, Transpose::No, ws.m_dHeadIn.data(), R,
-         C, O, false);
+  const bool inPlace = ws.m_scoredRowsAreAllRows;
+  const float* headIn = inPlace ? ws.m_lnf.data() : ws.m_headIn.data();
   float* dLn = ws.m_dLn.data();
-  std::fill(dLn, dLn + static_cast<std::size_t>(N) * C, 0.0f);
-  for (int r = 0; r < R; ++r) {
-    std::copy_n(ws.m_dHeadIn.data() + static_cast<std::size_t>(r) * C, C,
-                dLn + static_cast<std::size_t>(batch.lossRows[r]) * C);
+  matmul(ws.m_dLogits.data(), Transpose::Yes, headIn, Transpose::No, g.outputHead, O, C, R, true);
+  matmul(ws.m_dLogits.data(), Transpose::No, w.outputHead, Transpose::No,
+         inPlace ? dLn : ws.m_dHeadIn.data(), R, C, O, false);
+  if (!inPlace) {
+    std::fill(dLn, dLn + static_cast<std::size_t>(N) * C, 0.0f);
+    for (int r = 0; r < R; ++r) {
+      std::copy_n(ws.m_dHeadIn.data() + static_cast<std::size_t>(r) * C, C,
+                  dLn + static_cast<std::size_t>(batch.lossRows[r]) * C);
+    }
   }
   float* dRes = ws.m_dResidual.data();
   std::fill(dRes, dRes + static_cast<std::size_t>(N) * C, 0.0f);

@@ -58,6 +58,9 @@ class Workspace {
   int m_heads = 0;
   int m_logitRows = 0;
   bool m_allRows = false;
+  // Every row is scored, in order (a task supervising every position): the head then reads the
+  // final LayerNorm in place instead of through a gathered copy.
+  bool m_scoredRowsAreAllRows = false;
 };
 
 class Transformer {

@@ -36,23 +36,37 @@ void randomize(Transformer& model, std::uint64_t seed) {
 
 std::vector<double> asDouble(const FloatBuffer& v) { return {v.begin(), v.end()}; }
 
-// Three sequences of lengths 3, 5 and 8 at position offsets 2, 0 and 7, plus the row filler.
-std::vector<ReferenceSequence> threeSequences(const ModelConfig& c) {
+enum class Scored { SecondHalf, EveryPosition };
+
+std::vector<ReferenceSequence> randomSequences(const ModelConfig& c, const std::vector<int>& lengths,
+                                               const std::vector<int>& offsets, Scored scored) {
   Rng rng(77);
   std::vector<ReferenceSequence> out;
-  const int lengths[] = {3, 5, 8}, offsets[] = {2, 0, 7};
-  for (int s = 0; s < 3; ++s) {
+  for (std::size_t s = 0; s < lengths.size(); ++s) {
     ReferenceSequence seq;
     for (int t = 0; t < lengths[s]; ++t) {
       seq.tokens.push_back(static_cast<int>(rng.uniformInt(0, c.vocabSize - 1)));
       seq.positions.push_back(offsets[s] + t);
-      // Score the second half of each sequence, like the answer part of an algorithmic task.
-      seq.targets.push_back(2 * t >= lengths[s] ? static_cast<int>(rng.uniformInt(0, c.outputSize - 1)) : -1);
+      const bool isScored = scored == Scored::EveryPosition || 2 * t >= lengths[s];
+      seq.targets.push_back(isScored ? static_cast<int>(rng.uniformInt(0, c.outputSize - 1)) : -1);
       for (int o = 0; o < c.outputSize; ++o) seq.labels.push_back(static_cast<std::uint8_t>(rng.uniformInt(0, 1)));
     }
     out.push_back(seq);
   }
   return out;
+}
+
+// Three sequences of lengths 3, 5 and 8 at position offsets 2, 0 and 7, plus the row filler;
+// the second half of each is scored, like the answer part of an algorithmic task.
+std::vector<ReferenceSequence> threeSequences(const ModelConfig& c) {
+  return randomSequences(c, {3, 5, 8}, {2, 0, 7}, Scored::SecondHalf);
+}
+
+// Four sequences filling one row block exactly, every position scored: the batch has no filler
+// and the scored rows are all rows, in order (the case the engine serves without a gather).
+std::vector<ReferenceSequence> fullyScoredSequences(const ModelConfig& c) {
+  static_assert(Batch::kRowAlignment == 64);
+  return randomSequences(c, {16, 16, 16, 16}, {0, 1, 2, 3}, Scored::EveryPosition);
 }
 
 Batch packed(const ModelConfig& c, const std::vector<ReferenceSequence>& sequences) {
@@ -165,9 +179,23 @@ class TestTransformer : public QObject {
     QFETCH(int, positional);
     QFETCH(int, loss);
     const ModelConfig c = smallConfig(PositionalEncoding(positional), OutputLoss(loss));
+    checkBackwardAgainstReference(c, threeSequences(c));
+  }
+
+  void backwardWithEveryRowScoredMatchesFiniteDifferences() {
+    const ModelConfig c = smallConfig(PositionalEncoding::Ape, OutputLoss::SoftmaxCrossEntropy);
+    const auto sequences = fullyScoredSequences(c);
+    const Batch batch = packed(c, sequences);
+    QCOMPARE(batch.lossRowCount(), batch.rows());
+    checkBackwardAgainstReference(c, sequences);
+  }
+
+ private:
+  // The analytic gradient of every tensor against central differences of the double-precision
+  // reference's loss.
+  void checkBackwardAgainstReference(const ModelConfig& c, const std::vector<ReferenceSequence>& sequences) {
     Transformer model(c);
     randomize(model, 5);
-    const auto sequences = threeSequences(c);
     const Batch batch = packed(c, sequences);
     Workspace ws;
     model.forward(batch, ws);
@@ -197,6 +225,8 @@ class TestTransformer : public QObject {
                qPrintable(QString::fromStdString(slot.name) + ": relative error " + QString::number(error)));
     }
   }
+
+ private slots:
 
   void regulariserMatchesItsDefinition() {
     ModelConfig c = smallConfig(PositionalEncoding::ApeReg, OutputLoss::SoftmaxCrossEntropy);
