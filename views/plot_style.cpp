@@ -57,7 +57,8 @@ void applyTo(QCPAxisRect& rect) {
 
 void applyTo(QCustomPlot& plot) {
   plot.setBackground(Qt::white);
-  plot.setAntialiasedElements(QCP::aeAll);
+  plot.setAntialiasedElements(QCP::aeAll & ~(QCP::aeGrid | QCP::aeSubGrid | QCP::aeAxes | QCP::aeFills | QCP::aeZeroLine));
+  plot.setPlottingHint(QCP::phFastPolylines, true);
   plot.setNoAntialiasingOnDrag(true);
   plot.legend->setFont(legendFont());
   for (QCPAxisRect* rect : plot.axisRects()) applyTo(*rect);

@@ -157,6 +157,17 @@ QString verdictHtml(const ExperimentSummary& e, const std::optional<Verdict>& v)
                   .arg(rangeText(*bin))
             : QObject::tr("This run: no verdict, since no test bin lies beyond the training lengths.");
     html += box(esc(waiting), kNeutralBox, "black");
+  } else if (!v->trainingLengthsLearned) {
+    const QString pending =
+        QObject::tr("This run: no verdict yet. The model gets %1% of lengths %2 right; the verdict waits "
+                    "for %3%, since a model that has not learned its training lengths says nothing "
+                    "about longer ones. So far: normalized accuracy %4 on lengths %5.")
+            .arg(100 * v->inDistribution.value_or(0.0), 0, 'f', 1)
+            .arg(rangeText(e.train))
+            .arg(100 * v->learnedThreshold, 0, 'f', 0)
+            .arg(v->normalized, 0, 'f', 2)
+            .arg(rangeText(v->bin));
+    html += box(esc(pending), kNeutralBox, "black");
   } else {
     const QString outcome = v->generalizes ? QObject::tr("%1 This run generalizes").arg(mark(true))
                                            : QObject::tr("%1 This run does not generalize").arg(mark(false));
@@ -232,7 +243,8 @@ bool sameVerdict(const std::optional<Verdict>& a, const std::optional<Verdict>& 
   if (!a) return true;
   return a->bin.lo == b->bin.lo && a->bin.hi == b->bin.hi && a->accuracy == b->accuracy &&
          a->normalized == b->normalized && a->generalizes == b->generalizes &&
-         a->agreesWithTheory == b->agreesWithTheory;
+         a->agreesWithTheory == b->agreesWithTheory && a->inDistribution == b->inDistribution &&
+         a->trainingLengthsLearned == b->trainingLengthsLearned;
 }
 
 // RFC 4180: quote a field holding a comma, a quote or a line break; double inner quotes.
@@ -396,6 +408,7 @@ bool TaskTheoryView::saveData(const QString& path) {
       rows += {{"verdict_bin", rangeText(m_verdict->bin)},
                {"verdict_accuracy", QString::number(m_verdict->accuracy, 'g', 6)},
                {"verdict_normalized", QString::number(m_verdict->normalized, 'g', 6)},
+               {"verdict_training_lengths_learned", yesNo(m_verdict->trainingLengthsLearned)},
                {"verdict_generalizes", yesNo(m_verdict->generalizes)},
                {"verdict_agrees_with_theory", yesNo(m_verdict->agreesWithTheory)}};
     }

@@ -90,6 +90,11 @@ struct Verdict {
   double normalized = 0.0;   // (accuracy - random) / (1 - random)
   bool generalizes = false;  // normalized >= 0.75
   bool agreesWithTheory = false;
+  // The verdict counts only once the model has learned its training lengths (kLearnedThreshold
+  // in verdict.h); before that the view shows it as pending.
+  std::optional<double> inDistribution;  // accuracy inside the train range, if a bin lies there
+  bool trainingLengthsLearned = true;
+  double learnedThreshold = 0.95;  // filled in from verdict.h by the worker
 };
 
 enum class RunState { Idle, Running, Paused, Finished, Failed };

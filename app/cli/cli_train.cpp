@@ -81,6 +81,15 @@ void printSummary(const EvaluationResult& result, const TrainingConfig& c, const
   const bool observed = verdict["generalizes"].toBool();
   const bool predicted = verdict["theory_predicts_generalization"].toBool();
   const QJsonArray bin = verdict["bin"].toArray();
+  if (!verdict["training_lengths_learned"].toBool()) {
+    printLine(QString("\nverdict: none, the model gets only %1 of lengths %2-%3 right and a verdict "
+                      "needs %4 there (a model that has not learned its training lengths says "
+                      "nothing about longer ones); train longer or change the model")
+                  .arg(percent(verdict["in_distribution_accuracy"].toDouble()))
+                  .arg(c.train.lo).arg(c.train.hi)
+                  .arg(percent(kLearnedThreshold)));
+    return;
+  }
   printLine(QString("\nverdict: %1 (normalized accuracy on %2-%3: %4, threshold %5); the theory "
                     "predicts it %6, so this run %7 with the theory")
                 .arg(observed ? "generalizes" : "does not generalize")

@@ -207,7 +207,19 @@ QJsonObject evaluationToJson(const EvaluationResult& result) {
   return QJsonObject{{"step", static_cast<qint64>(result.step)}, {"bins", bins}, {"by_length", byLength}};
 }
 
+std::optional<double> inDistributionAccuracy(const EvaluationResult& result, const TrainingConfig& config) {
+  long correct = 0, total = 0;
+  for (const auto& bin : result.bins) {
+    if (bin.bin.lo < config.train.lo || bin.bin.hi > config.train.hi) continue;
+    correct += bin.tally.correct;
+    total += bin.tally.total;
+  }
+  if (total == 0) return std::nullopt;
+  return static_cast<double>(correct) / static_cast<double>(total);
+}
+
 QJsonObject verdictToJson(const EvaluationResult& result, const TrainingConfig& config, const Task& task) {
+  const std::optional<double> inDistribution = inDistributionAccuracy(result, config);
   for (const auto& bin : result.bins) {
     if (bin.bin.lo <= config.train.hi) continue;
     const double baseline = task.info().randomBaseline;
@@ -215,14 +227,18 @@ QJsonObject verdictToJson(const EvaluationResult& result, const TrainingConfig& 
                                                                            : task.info().craspApe;
     const double normalized = normalizedAccuracy(bin.tally.accuracy(), baseline);
     const bool observed = normalized >= kGeneralizationThreshold;
-    return QJsonObject{{"bin", QJsonArray{bin.bin.lo, bin.bin.hi}},
+    QJsonObject verdict{{"bin", QJsonArray{bin.bin.lo, bin.bin.hi}},
                        {"accuracy", bin.tally.accuracy()},
                        {"random_baseline", baseline},
                        {"normalized_accuracy", normalized},
                        {"threshold", kGeneralizationThreshold},
                        {"generalizes", observed},
                        {"theory_predicts_generalization", predicted},
-                       {"agrees_with_theory", observed == predicted}};
+                       {"agrees_with_theory", observed == predicted},
+                       {"learned_threshold", kLearnedThreshold},
+                       {"training_lengths_learned", !inDistribution || learnedTrainingLengths(*inDistribution)}};
+    if (inDistribution) verdict.insert("in_distribution_accuracy", *inDistribution);
+    return verdict;
   }
   return {};
 }

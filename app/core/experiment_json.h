@@ -9,6 +9,8 @@
 
 #include <QJsonObject>
 
+#include <optional>
+
 namespace lengthlab {
 
 // The paper's protocol with the task's preset model for this positional variant.
@@ -22,8 +24,13 @@ TrainingConfig configFromJson(const QJsonObject& json);
 //  "by_length":{"1":1.0,..}} with accuracies as fractions.
 QJsonObject evaluationToJson(const EvaluationResult& result);
 
+// Accuracy over the test bins inside the train range; none when no bin lies inside it.
+std::optional<double> inDistributionAccuracy(const EvaluationResult& result, const TrainingConfig& config);
+
 // The verdict of PAPER.md section 3 for a finished evaluation: whether the first bin beyond
-// the train range generalizes, with the numbers that decided it; empty when no bin lies beyond.
+// the train range generalizes, with the numbers that decided it, and whether the model had
+// learned its training lengths (without which the verdict does not count); empty when no bin
+// lies beyond.
 QJsonObject verdictToJson(const EvaluationResult& result, const TrainingConfig& config, const Task& task);
 
 }  // namespace lengthlab

@@ -1,5 +1,6 @@
 #include "snapshot_builder.h"
 
+#include "experiment_json.h"
 #include "sequence_codec.h"
 #include "task_lengths.h"
 #include "verdict.h"
@@ -93,6 +94,9 @@ std::optional<Verdict> verdictFor(const EvaluationResult& result, const Trainer&
     v.generalizes = v.normalized >= kGeneralizationThreshold;
     const bool predicted = c.positional == PositionalEncoding::Nope ? info.craspNope : info.craspApe;
     v.agreesWithTheory = v.generalizes == predicted;
+    v.inDistribution = inDistributionAccuracy(result, c);
+    v.trainingLengthsLearned = !v.inDistribution || learnedTrainingLengths(*v.inDistribution);
+    v.learnedThreshold = kLearnedThreshold;
     return v;
   }
   return std::nullopt;

@@ -1,5 +1,7 @@
 #include "training_controller.h"
 
+#include "background_priority.h"
+
 namespace lengthlab {
 
 TrainingController::TrainingController(QObject* parent)
@@ -15,6 +17,9 @@ TrainingController::TrainingController(QObject* parent)
   m_deliveryTimer.setSingleShot(true);
   m_deliveryTimer.setInterval(40);
   connect(&m_deliveryTimer, &QTimer::timeout, this, &TrainingController::deliver);
+  // Runs on the training thread itself, before it starts any OpenMP helper.
+  connect(&m_thread, &QThread::started, &m_thread, [] { lowerCurrentThreadPriority(); },
+          Qt::DirectConnection);
   m_thread.start();
 }
 

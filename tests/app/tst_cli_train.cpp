@@ -130,6 +130,15 @@ class TestCliTrain : public QObject {
     QVERIFY(eval["verdict"].toObject().contains("generalizes"));
   }
 
+  void theVerdictSaysWhetherTheTrainingLengthsWereLearned() {
+    const QJsonObject eval = readObject(m_run + "/eval.json");
+    const QJsonObject verdict = eval["verdict"].toObject();
+    const double inDistribution = eval["bins"].toArray()[0].toObject()["accuracy"].toDouble();
+    QCOMPARE(verdict["in_distribution_accuracy"].toDouble(), inDistribution);
+    QCOMPARE(verdict["learned_threshold"].toDouble(), 0.95);
+    QCOMPARE(verdict["training_lengths_learned"].toBool(), inDistribution >= 0.95);
+  }
+
   void theCheckpointUsesGpt2TensorNamesAndLayouts() {
     QFile file(m_run + "/model.safetensors");
     QVERIFY(file.open(QIODevice::ReadOnly));

@@ -109,6 +109,7 @@ inline TrainingSnapshot syntheticSnapshot() {
   v.normalized = 0.9;
   v.generalizes = true;
   v.agreesWithTheory = true;
+  v.inDistribution = 1.0;
   s.verdict = v;
   return s;
 }

@@ -160,6 +160,20 @@ class TestTaskTheoryView : public QObject {
     QVERIFY(view.text().contains("normalized accuracy 0.30"));
   }
 
+  void withholdsTheVerdictUntilTheTrainingLengthsAreLearned() {
+    TrainingSnapshot s = test::syntheticSnapshot();
+    s.verdict->accuracy = s.verdict->normalized = 0.0;
+    s.verdict->generalizes = s.verdict->agreesWithTheory = false;
+    s.verdict->inDistribution = 0.4;
+    s.verdict->trainingLengthsLearned = false;
+    TaskTheoryView view;
+    view.showSnapshot(s);
+    QVERIFY2(view.text().contains("no verdict yet"), qPrintable(view.text()));
+    QVERIFY(view.text().contains("The model gets 40.0% of lengths 1-50 right; the verdict waits for 95%"));
+    QVERIFY(!view.text().contains("DISAGREES"));
+    QVERIFY(!view.text().contains("does not generalize"));
+  }
+
   void rebuildsOnlyWhenExperimentOrVerdictChange() {
     TaskTheoryView view;
     TrainingSnapshot s = test::syntheticSnapshot();
