@@ -4,8 +4,18 @@
 // the controller mid-run returns promptly and ends the worker thread.
 #include "training_controller.h"
 
+#include "background_priority.h"
+
 #include <QSignalSpy>
 #include <QtTest>
+
+#include <thread>
+
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 using namespace lengthlab;
 
@@ -118,6 +128,32 @@ class TestTrainingController : public QObject {
     delete controller;  // joins the worker thread
     qInfo("deleting the controller mid-run took %lld ms", clock.elapsed());
     QVERIFY2(clock.elapsed() < 5000, "closing must not wait for the run to end");
+  }
+
+  void aBackgroundThreadCanDropBelowTheGuiPriority() {
+#ifndef Q_OS_LINUX
+    QSKIP("the nice value per thread is Linux's");
+#else
+    const auto niceOfThisThread = [] { return getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid))); };
+    const int gui = niceOfThisThread();
+    int before = 0, after = 0, child = 0;
+    bool lowered = false;
+    QThread* thread = QThread::create([&] {
+      before = niceOfThisThread();
+      lowered = lowerCurrentThreadPriority();
+      after = niceOfThisThread();
+      std::thread helper([&] { child = niceOfThisThread(); });  // as OpenMP's helpers start
+      helper.join();
+    });
+    thread->start();
+    QVERIFY(thread->wait(10000));
+    delete thread;
+    QVERIFY(lowered);
+    QCOMPARE(before, gui);
+    QCOMPARE(after, std::min(gui + 10, 19));
+    QCOMPARE(child, after);
+    QCOMPARE(niceOfThisThread(), gui);  // the GUI thread keeps its priority
+#endif
   }
 
   void anInvalidConfigurationFailsWithAMessage() {
