@@ -153,7 +153,8 @@ class TestTaskTheoryView : public QObject {
     QVERIFY(view.text().contains("agrees with the theory"));
     QVERIFY(view.text().contains("normalized accuracy 0.90 on lengths 51-100"));
 
-    Verdict failed{{51, 100}, 0.3, 0.3, false, false};
+    Verdict failed{.bin = {51, 100}, .accuracy = 0.3, .normalized = 0.3, .generalizes = false,
+                   .agreesWithTheory = false, .inDistribution = 1.0};
     view.showSnapshot(snapshotWith(test::syntheticExperiment(), failed));
     QVERIFY(view.text().contains("This run does not generalize"));
     QVERIFY(view.text().contains("DISAGREES with the theory"));
