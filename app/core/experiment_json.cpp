@@ -228,15 +228,15 @@ QJsonObject verdictToJson(const EvaluationResult& result, const TrainingConfig& 
     const double normalized = normalizedAccuracy(bin.tally.accuracy(), baseline);
     const bool observed = normalized >= kGeneralizationThreshold;
     QJsonObject verdict{{"bin", QJsonArray{bin.bin.lo, bin.bin.hi}},
-                       {"accuracy", bin.tally.accuracy()},
-                       {"random_baseline", baseline},
-                       {"normalized_accuracy", normalized},
-                       {"threshold", kGeneralizationThreshold},
-                       {"generalizes", observed},
-                       {"theory_predicts_generalization", predicted},
-                       {"agrees_with_theory", observed == predicted},
-                       {"learned_threshold", kLearnedThreshold},
-                       {"training_lengths_learned", !inDistribution || learnedTrainingLengths(*inDistribution)}};
+                        {"accuracy", bin.tally.accuracy()},
+                        {"random_baseline", baseline},
+                        {"normalized_accuracy", normalized},
+                        {"threshold", kGeneralizationThreshold},
+                        {"generalizes", observed},
+                        {"theory_predicts_generalization", predicted},
+                        {"agrees_with_theory", observed == predicted},
+                        {"learned_threshold", kLearnedThreshold},
+                        {"training_lengths_learned", !inDistribution || learnedTrainingLengths(*inDistribution)}};
     if (inDistribution) verdict.insert("in_distribution_accuracy", *inDistribution);
     return verdict;
   }
