@@ -254,16 +254,25 @@ void TrainingCurvesView::showEvaluations(const std::vector<EvaluationPoint>& eva
   }
 }
 
-// Both rects show the same steps: from 0 to the run's step limit, or further if the run went on.
+// Both rects show the same steps: from 0 to a little past the newest step, never past the step
+// limit. Following the run rather than its limit matters because most runs stop early (at 100% in
+// distribution, long before 30,000 steps) and would otherwise be a sliver at the left; the end
+// grows in 1-2-5 steps, so the axis jumps only now and then instead of creeping.
 void TrainingCurvesView::updateStepRange() {
   double last = 0.0;
   if (m_loss && !m_loss->empty()) last = std::max(last, static_cast<double>(m_loss->back().step));
   if (m_evaluations && !m_evaluations->empty())
     last = std::max(last, static_cast<double>(m_evaluations->back().step));
-  double limit = m_experiment ? static_cast<double>(m_experiment->maxSteps) : 0.0;
-  if (last > limit) limit = last;
-  if (limit <= 0.0) limit = 1000.0;
-  const QCPRange range(0.0, limit * 1.02);  // room for the last marker
+  double end = 100.0;
+  for (double decade = 100.0; end < last * 1.05; decade *= 10.0) {
+    for (double factor : {1.0, 2.0, 5.0}) {
+      end = factor * decade;
+      if (end >= last * 1.05) break;
+    }
+  }
+  const double limit = m_experiment ? static_cast<double>(m_experiment->maxSteps) : 0.0;
+  if (limit > 0.0) end = std::max(std::min(end, limit), last);
+  const QCPRange range(0.0, end * 1.02);  // room for the last marker
   m_lossRect->axis(QCPAxis::atBottom)->setRange(range);
   m_accuracyRect->axis(QCPAxis::atBottom)->setRange(range);
   m_chance->data()->clear();

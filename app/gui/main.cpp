@@ -41,6 +41,8 @@ Invocation parse(QCommandLineParser& parser, const QStringList& arguments, Exper
       {"export-figures", "When the run ends, write every figure (PNG, SVG, PDF) and its data (CSV) here.", "dir"},
       {"screenshot", "Save a picture of the window here (PNG): at the stop step, or when the run ends.", "file"},
       {"window-size", "Window size, WIDTHxHEIGHT (default 1600x1000).", "size"},
+      {"front", "Bring this view's panel to the front of its tab group (for the screenshot): "
+                "accuracy-vs-length, training-curves, attention, positional-encodings or task-and-theory.", "view"},
       {"quit", "Quit once the run ended and the exports are written."},
   });
   parser.addHelpOption();
@@ -110,6 +112,11 @@ int main(int argc, char** argv) {
   const Invocation invocation = parse(parser, QApplication::arguments(), *window.experimentPanel());
   window.resize(invocation.windowSize);
   window.show();
+  if (parser.isSet("front") && !window.bringToFront(parser.value("front"))) {
+    QStringList names;
+    for (const FigureView* view : window.views()) names << view->figureName();
+    usageError("--front must name a view: " + names.join(", ") + "; got '" + parser.value("front") + "'");
+  }
   DemoScript demo(window, invocation.plan);
   QObject::connect(&demo, &DemoScript::finished, &app, [](int code) { QApplication::exit(code); });
   demo.begin();

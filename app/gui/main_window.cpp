@@ -85,6 +85,17 @@ void MainWindow::buildDocks() {
   setCentralWidget(nullptr);
 }
 
+bool MainWindow::bringToFront(const QString& figureName) {
+  for (FigureView* view : m_views) {
+    auto* dock = qobject_cast<QDockWidget*>(view->parentWidget());
+    if (view->figureName() != figureName || !dock) continue;
+    dock->show();
+    dock->raise();
+    return true;
+  }
+  return false;
+}
+
 void MainWindow::showEvent(QShowEvent* event) {
   QMainWindow::showEvent(event);
   if (m_docksArranged) return;

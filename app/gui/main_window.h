@@ -38,6 +38,9 @@ class MainWindow : public QMainWindow {
   // Writes every view as PNG, SVG and PDF, and its data as CSV, into folder; returns the
   // problems (empty on success).
   QStringList exportFigures(const QString& folder);
+  // Brings the panel of the view with this figure name (as in the export folder, e.g.
+  // "training-curves") to the front of its tab group; false when no view has that name.
+  bool bringToFront(const QString& figureName);
 
  signals:
   // After the window drew a snapshot (the scripted demo and tests follow the run through it).

@@ -79,6 +79,24 @@ class TestMainWindow : public QObject {
     QCOMPARE(names.size(), QSet<QString>(names.begin(), names.end()).size());  // distinct file names
   }
 
+  void aViewBehindATabCanBeBroughtToTheFront() {
+    MainWindow window;
+    window.resize(1600, 1000);
+    window.show();
+    FigureView* curves = nullptr;
+    for (FigureView* view : window.views()) {
+      if (view->figureName() == "training-curves") curves = view;
+    }
+    QVERIFY(curves);
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // Qt parks a dock whose tab is not current outside the window.
+    const auto onScreen = [&] { return window.rect().intersects(curves->parentWidget()->geometry()); };
+    QTRY_VERIFY(!onScreen());  // behind the task and theory by default
+    QVERIFY(window.bringToFront("training-curves"));
+    QTRY_VERIFY(onScreen());
+    QVERIFY(!window.bringToFront("no-such-view"));
+  }
+
   void aTinyExperimentFeedsEveryView() {
     MainWindow window;
     window.show();
@@ -152,6 +170,17 @@ class TestMainWindow : public QObject {
     QVERIFY(app.waitForFinished(30000));
     QCOMPARE(app.exitCode(), 2);
     QVERIFY(app.readAllStandardError().contains("unknown task 'no_such_task'"));
+  }
+
+  void anUnknownFrontViewExitsTwoNamingTheViews() {
+    QProcess app;
+    app.start(qEnvironmentVariable("LENGTHLAB_GUI"), {"--front", "curves", "--quit"},
+              QIODevice::ReadOnly);
+    app.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
+    QVERIFY(app.waitForFinished(30000));
+    QCOMPARE(app.exitCode(), 2);
+    const QByteArray error = app.readAllStandardError();
+    QVERIFY2(error.contains("--front must name a view: accuracy-vs-length, training-curves"), error.constData());
   }
 };
 

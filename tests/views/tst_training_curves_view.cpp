@@ -148,15 +148,23 @@ class TestTrainingCurvesView : public QObject {
     QVERIFY(range.upper > 100.0 && range.upper < 110.0);
   }
 
-  void bothRectsShareAStepAxisFromZeroToTheStepLimit() {
+  void bothRectsShareAStepAxisFromZeroToTheStepsSoFar() {
     TrainingCurvesView view;
-    const TrainingSnapshot s = test::syntheticSnapshot();
+    TrainingSnapshot s = test::syntheticSnapshot();  // steps up to 3000, the run's step limit
     view.showSnapshot(s);
     const QCPRange top = view.lossRect()->axis(QCPAxis::atBottom)->range();
     const QCPRange bottom = view.accuracyRect()->axis(QCPAxis::atBottom)->range();
     QCOMPARE(top, bottom);
     QCOMPARE(top.lower, 0.0);
-    QVERIFY(top.upper >= double(s.experiment->maxSteps));
+    QVERIFY(top.upper >= 3000.0 && top.upper < 3100.0);  // the limit, with room for the last marker
+
+    // A run far from its limit fills the axis: 0 to the next 1-2-5 step past the newest step.
+    auto experiment = std::make_shared<ExperimentSummary>(*s.experiment);
+    experiment->maxSteps = 30000;
+    s.experiment = experiment;
+    view.showSnapshot(s);
+    const QCPRange early = view.accuracyRect()->axis(QCPAxis::atBottom)->range();
+    QVERIFY2(early.upper >= 5000.0 && early.upper < 5200.0, qPrintable(QString::number(early.upper)));
     QVERIFY(!view.lossRect()->axis(QCPAxis::atBottom)->tickLabels());  // labels once, at the bottom
     QCOMPARE(view.accuracyRect()->axis(QCPAxis::atBottom)->label(), QString("training step"));
   }
