@@ -4,9 +4,10 @@
 // are fitted to the room the plot got.
 #include "accuracy_length_view.h"
 
+#include "csv.h"
+
 #include "plot_style.h"
 
-#include <QSaveFile>
 #include <QTextStream>
 #include <qcustomplot.h>
 
@@ -72,7 +73,6 @@ std::optional<double> binMean(const EvaluationPoint& evaluation, std::size_t bin
   return 100.0 * sum / count;
 }
 
-QString csvNumber(double value) { return QString::number(value, 'g', 8); }
 
 }  // namespace
 
@@ -303,12 +303,8 @@ QVector<long> AccuracyLengthView::plottedSteps() const {
 }
 
 bool AccuracyLengthView::saveData(const QString& path) {
-  QSaveFile file(path);
-  if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
-    setLastError(tr("could not write %1: %2").arg(path, file.errorString()));
-    return false;
-  }
-  QTextStream out(&file);
+  QString content;
+  QTextStream out(&content);
   out << "length,trained,chance,paper";
   for (const EvaluationPoint* evaluation : m_plotted) out << ",step_" << evaluation->step;
   out << '\n';
@@ -319,11 +315,11 @@ bool AccuracyLengthView::saveData(const QString& path) {
     std::vector<std::size_t> cursor(m_plotted.size(), 0);
     for (int n = 1; n <= e.maxTestLength; ++n) {
       out << n << ',' << (n >= e.train.lo && n <= e.train.hi ? 1 : 0) << ','
-          << csvNumber(100.0 * e.randomBaseline) << ',';
+          << csv::number(100.0 * e.randomBaseline) << ',';
       if (e.paperBins && e.testBins.size() == e.paperBins->size()) {
         for (std::size_t b = 0; b < e.testBins.size(); ++b) {
           if (n >= e.testBins[b].lo && n <= e.testBins[b].hi) {
-            out << csvNumber((*e.paperBins)[b]);
+            out << csv::number((*e.paperBins)[b]);
             break;
           }
         }
@@ -334,17 +330,13 @@ bool AccuracyLengthView::saveData(const QString& path) {
         std::size_t& i = cursor[k];
         while (i < size && evaluation.lengths[i] < n) ++i;
         out << ',';
-        if (i < size && evaluation.lengths[i] == n) out << csvNumber(100.0 * evaluation.lengthAccuracy[i]);
+        if (i < size && evaluation.lengths[i] == n) out << csv::number(100.0 * evaluation.lengthAccuracy[i]);
       }
       out << '\n';
     }
   }
   out.flush();
-  if (out.status() != QTextStream::Ok || !file.commit()) {
-    setLastError(tr("could not write %1: %2").arg(path, file.errorString()));
-    return false;
-  }
-  return true;
+  return writeData(path, content.toUtf8());
 }
 
 }  // namespace lengthlab

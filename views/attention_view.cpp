@@ -1,5 +1,7 @@
 #include "attention_view.h"
 
+#include "csv.h"
+
 #include "heatmap_grid.h"
 #include "plot_style.h"
 
@@ -517,7 +519,7 @@ bool AttentionView::saveData(const QString& path) {
     const AttentionProbe& probe = *m_probe;
     const int T = probe.length();
     std::vector<QByteArray> tokens;
-    for (const QString& token : probe.tokens) tokens.push_back(heatmap::csvField(token).toUtf8());
+    for (const QString& token : probe.tokens) tokens.push_back(csv::field(token).toUtf8());
     csv.reserve(csv.size() + static_cast<qsizetype>(probe.weights.size()) * 32);
     for (int l = 0; l < probe.layers; ++l) {
       for (int h = 0; h < probe.heads; ++h) {
@@ -532,12 +534,7 @@ bool AttentionView::saveData(const QString& path) {
       }
     }
   }
-  QString error;
-  if (!heatmap::writeFile(path, csv, &error)) {
-    setLastError(error);
-    return false;
-  }
-  return true;
+  return writeData(path, csv);
 }
 
 }  // namespace lengthlab

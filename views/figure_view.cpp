@@ -1,5 +1,7 @@
 #include "figure_view.h"
 
+#include <QSaveFile>
+
 #include "plot_style.h"
 
 #include <QDialog>
@@ -91,6 +93,13 @@ bool savePlot(QCustomPlot& plot, const QString& path, FigureFormat format, const
   }
   if (!ok && error) *error = QObject::tr("could not write %1").arg(path);
   return ok;
+}
+
+bool FigureView::writeData(const QString& path, const QByteArray& content) {
+  QSaveFile file(path);
+  if (file.open(QIODevice::WriteOnly) && file.write(content) == content.size() && file.commit()) return true;
+  setLastError(tr("could not write %1: %2").arg(path, file.errorString()));
+  return false;
 }
 
 PlotFigureView::PlotFigureView(QWidget* parent) : FigureView(parent), m_plot(new QCustomPlot(this)) {

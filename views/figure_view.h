@@ -49,6 +49,9 @@ class FigureView : public QWidget {
 
  protected:
   void setLastError(const QString& error) { m_lastError = error; }
+  // Writes a data export atomically (QSaveFile: no half-written file is left behind); false, with
+  // the reason in lastError(), when it cannot.
+  bool writeData(const QString& path, const QByteArray& content);
 
  private:
   QString m_lastError;

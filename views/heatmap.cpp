@@ -3,7 +3,6 @@
 #include "plot_style.h"
 
 #include <QFontMetricsF>
-#include <QSaveFile>
 
 #include <algorithm>
 #include <cmath>
@@ -236,21 +235,6 @@ void showMessage(QCustomPlot& plot, std::vector<QCPMarginGroup*>& marginGroups, 
   plot.plotLayout()->addElement(0, 0, new QCPLayoutElement(&plot));
   plot.plotLayout()->addElement(1, 0, text);
   plot.plotLayout()->addElement(2, 0, new QCPLayoutElement(&plot));
-}
-
-QString csvField(const QString& text) {
-  static const QString kSpecial = QStringLiteral(",\"\n\r");
-  if (std::none_of(text.begin(), text.end(), [](QChar c) { return kSpecial.contains(c); })) return text;
-  QString quoted = text;
-  quoted.replace(QStringLiteral("\""), QStringLiteral("\"\""));
-  return QStringLiteral("\"%1\"").arg(quoted);
-}
-
-bool writeFile(const QString& path, const QByteArray& content, QString* error) {
-  QSaveFile file(path);
-  const bool ok = file.open(QIODevice::WriteOnly) && file.write(content) == content.size() && file.commit();
-  if (!ok && error) *error = QObject::tr("could not write %1: %2").arg(path, file.errorString());
-  return ok;
 }
 
 }  // namespace lengthlab::heatmap

@@ -87,9 +87,4 @@ void resetPlot(QCustomPlot& plot, std::vector<QCPMarginGroup*>& marginGroups);
 // Replaces the whole plot by one centred, wrapped message (empty states, NoPE).
 void showMessage(QCustomPlot& plot, std::vector<QCPMarginGroup*>& marginGroups, const QString& message);
 
-// CSV: a field quoted when it needs to be (tokens such as "," or "\"").
-QString csvField(const QString& text);
-// Writes content atomically (QSaveFile); false and a reason in *error on failure.
-bool writeFile(const QString& path, const QByteArray& content, QString* error);
-
 }  // namespace lengthlab::heatmap

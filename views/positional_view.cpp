@@ -563,12 +563,7 @@ bool PositionalView::saveData(const QString& path) {
       }
     }
   }
-  QString error;
-  if (!heatmap::writeFile(path, csv, &error)) {
-    setLastError(error);
-    return false;
-  }
-  return true;
+  return writeData(path, csv);
 }
 
 }  // namespace lengthlab

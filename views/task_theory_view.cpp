@@ -1,5 +1,7 @@
 #include "task_theory_view.h"
 
+#include "csv.h"
+
 #include <QAbstractTextDocumentLayout>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -10,7 +12,6 @@
 #include <QMessageBox>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QScrollBar>
 #include <QStackedWidget>
 #include <QSvgGenerator>
@@ -247,15 +248,6 @@ bool sameVerdict(const std::optional<Verdict>& a, const std::optional<Verdict>& 
          a->trainingLengthsLearned == b->trainingLengthsLearned;
 }
 
-// RFC 4180: quote a field holding a comma, a quote or a line break; double inner quotes.
-QString csvField(const QString& value) {
-  static const QString special = QStringLiteral(",\"\r\n");
-  for (QChar c : value) {
-    if (special.contains(c)) return '"' + QString(value).replace('"', "\"\"") + '"';
-  }
-  return value;
-}
-
 }  // namespace
 
 TaskTheoryView::TaskTheoryView(QWidget* parent)
@@ -413,19 +405,9 @@ bool TaskTheoryView::saveData(const QString& path) {
                {"verdict_agrees_with_theory", yesNo(m_verdict->agreesWithTheory)}};
     }
   }
-  QSaveFile file(path);
-  if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
-    setLastError(tr("could not write %1: %2").arg(path, file.errorString()));
-    return false;
-  }
-  QString csv = QStringLiteral("field,value\n");
-  for (const auto& [field, value] : rows) csv += field + ',' + csvField(value) + '\n';
-  file.write(csv.toUtf8());
-  if (!file.commit()) {
-    setLastError(tr("could not write %1: %2").arg(path, file.errorString()));
-    return false;
-  }
-  return true;
+  QString content = QStringLiteral("field,value\n");
+  for (const auto& [field, value] : rows) content += field + ',' + csv::field(value) + '\n';
+  return writeData(path, content.toUtf8());
 }
 
 void TaskTheoryView::showContextMenu(const QPoint& position) {

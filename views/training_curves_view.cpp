@@ -4,9 +4,10 @@
 // fitted to the room the plot got (a tab of a laptop's window or a slide).
 #include "training_curves_view.h"
 
+#include "csv.h"
+
 #include "plot_style.h"
 
-#include <QSaveFile>
 #include <QTextStream>
 #include <qcustomplot.h>
 
@@ -32,7 +33,6 @@ QString variantLabel(const QString& positional) {
 
 bool showableLoss(double loss) { return std::isfinite(loss) && loss > 0.0; }
 
-QString csvNumber(double value) { return QString::number(value, 'g', 8); }
 
 // Aligns the left and right edges of several axis rects.
 void alignHorizontally(QCustomPlot& plot, std::initializer_list<QCPAxisRect*> rects) {
@@ -323,12 +323,8 @@ bool TrainingCurvesView::fitOnce() {
 }
 
 bool TrainingCurvesView::saveData(const QString& path) {
-  QSaveFile file(path);
-  if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
-    setLastError(tr("could not write %1: %2").arg(path, file.errorString()));
-    return false;
-  }
-  QTextStream out(&file);
+  QString content;
+  QTextStream out(&content);
   out << "step,loss";
   for (int b = 0; b < m_binGraphs.size(); ++b) out << ",acc_" << binName(b);
   out << '\n';
@@ -345,7 +341,7 @@ bool TrainingCurvesView::saveData(const QString& path) {
                                               : std::min(losses[i].step, evaluations[j].step);
     out << step << ',';
     if (i < losses.size() && losses[i].step == step) {
-      if (std::isfinite(losses[i].loss)) out << csvNumber(losses[i].loss);
+      if (std::isfinite(losses[i].loss)) out << csv::number(losses[i].loss);
       ++i;
     }
     const EvaluationPoint* evaluation = nullptr;
@@ -353,17 +349,13 @@ bool TrainingCurvesView::saveData(const QString& path) {
     for (int b = 0; b < m_binGraphs.size(); ++b) {
       out << ',';
       if (evaluation && b < static_cast<int>(evaluation->binAccuracy.size())) {
-        out << csvNumber(100.0 * evaluation->binAccuracy[static_cast<std::size_t>(b)]);
+        out << csv::number(100.0 * evaluation->binAccuracy[static_cast<std::size_t>(b)]);
       }
     }
     out << '\n';
   }
   out.flush();
-  if (out.status() != QTextStream::Ok || !file.commit()) {
-    setLastError(tr("could not write %1: %2").arg(path, file.errorString()));
-    return false;
-  }
-  return true;
+  return writeData(path, content.toUtf8());
 }
 
 }  // namespace lengthlab
