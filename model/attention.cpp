@@ -221,6 +221,33 @@ void checkLayout(const AttentionLayout& layout) {
   }
 }
 
+// One (sequence, head) pair of the packed batch: the unit of work of one thread.
+struct HeadTask {
+  int sequence, head, base;  // base: the sequence's first row
+  Padded p;
+  Scratch w;                 // the running thread's scratch, laid out for this pair
+  const float* qkvHead;      // the head's query columns in the sequence's first qkv row
+};
+
+// Runs body(task) for every (sequence, head) pair, one pair at a time per OpenMP thread.
+template <typename Body>
+void forEachSequenceHead(const AttentionLayout& layout, const float* qkv, int C, int H, float* scratch, Body body) {
+  LL_CHECK(C % H == 0);
+  checkLayout(layout);
+  const int D = C / H;
+  const long C3 = 3L * C;
+  const std::size_t perThread = attentionScratchPerThread(layout.longest, D);
+  const int tasks = layout.sequences * H;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int task = 0; task < tasks; ++task) {
+    const int s = task / H, h = task % H;
+    const int base = layout.sequenceStart[s];
+    const Padded p(layout.sequenceStart[s + 1] - base, D);
+    body(HeadTask{s, h, base, p, Scratch(scratch + perThread * static_cast<std::size_t>(omp_get_thread_num()), p),
+                  qkv + base * C3 + h * D});
+  }
+}
+
 }  // namespace
 
 std::size_t attentionScratchPerThread(int longest, int D) {
@@ -229,20 +256,13 @@ std::size_t attentionScratchPerThread(int longest, int D) {
 
 void attentionForward(float* out, float* probs, const float* qkv, const AttentionLayout& layout,
                       int C, int H, float* scratch) {
-  LL_CHECK(C % H == 0);
-  checkLayout(layout);
-  const int D = C / H;
   const long C3 = 3L * C;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(D));
-  const std::size_t perThread = attentionScratchPerThread(layout.longest, D);
-  const int tasks = layout.sequences * H;
-#pragma omp parallel for schedule(dynamic, 1)
-  for (int task = 0; task < tasks; ++task) {
-    const int s = task / H, h = task % H;
-    const int base = layout.sequenceStart[s];
-    const Padded p(layout.sequenceStart[s + 1] - base, D);
-    Scratch w(scratch + perThread * static_cast<std::size_t>(omp_get_thread_num()), p);
-    const float* head = qkv + base * C3 + h * D;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(C / H));
+  forEachSequenceHead(layout, qkv, C, H, scratch, [&](const HeadTask& task) {
+    const int s = task.sequence, h = task.head, base = task.base, D = task.p.D;
+    const Padded& p = task.p;
+    const Scratch& w = task.w;
+    const float* head = task.qkvHead;
     gatherTransposed(w.transposed, head + C, C3, p);  // keys, as columns
     causalScores(w.weights, Rows{head, C3}, w.transposed, p);
     float* P = probs + layout.probOffset[s] + static_cast<std::size_t>(h) * p.T * p.T;
@@ -261,7 +281,7 @@ void attentionForward(float* out, float* probs, const float* qkv, const Attentio
     }
     rowsTimesMatrix(w.out1, w.weights, headRows(head + 2 * C, C3, p, w.rowsB), p);
     scatterRows(out + static_cast<long>(base) * C + h * D, C, w.out1, p);
-  }
+   });
 }
 
 void attentionBackward(float* dqkv, const float* dout, const float* qkv, const float* probs,
@@ -269,20 +289,13 @@ void attentionBackward(float* dqkv, const float* dout, const float* qkv, const f
   // Forward, per sequence and head: s_ij = scale q_i.k_j (j <= i), p_i = softmax(s_i),
   // o_i = sum_j p_ij v_j. Backward: dp_ij = do_i.v_j; ds_ij = scale p_ij (dp_ij - sum_k p_ik dp_ik);
   // dq_i = sum_j ds_ij k_j; dk_j = sum_i ds_ij q_i; dv_j = sum_i p_ij do_i.
-  LL_CHECK(C % H == 0);
-  checkLayout(layout);
-  const int D = C / H;
   const long C3 = 3L * C;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(D));
-  const std::size_t perThread = attentionScratchPerThread(layout.longest, D);
-  const int tasks = layout.sequences * H;
-#pragma omp parallel for schedule(dynamic, 1)
-  for (int task = 0; task < tasks; ++task) {
-    const int s = task / H, h = task % H;
-    const int base = layout.sequenceStart[s];
-    const Padded p(layout.sequenceStart[s + 1] - base, D);
-    Scratch w(scratch + perThread * static_cast<std::size_t>(omp_get_thread_num()), p);
-    const float* head = qkv + base * C3 + h * D;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(C / H));
+  forEachSequenceHead(layout, qkv, C, H, scratch, [&](const HeadTask& task) {
+    const int s = task.sequence, h = task.head, base = task.base, D = task.p.D;
+    const Padded& p = task.p;
+    const Scratch& w = task.w;
+    const float* head = task.qkvHead;
     const Rows dO = headRows(dout + static_cast<long>(base) * C + h * D, C, p, w.rowsA);
     const Rows K = headRows(head + C, C3, p, w.rowsB);
     const Rows Q = headRows(head, C3, p, w.rowsC);
@@ -316,7 +329,7 @@ void attentionBackward(float* dqkv, const float* dout, const float* qkv, const f
     scatterRows(dhead, C3, w.out1, p);
     scatterRows(dhead + C, C3, w.out2, p);
     scatterRows(dhead + 2 * C, C3, w.out3, p);
-  }
+   });
 }
 
 }  // namespace lengthlab
