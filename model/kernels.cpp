@@ -222,13 +222,20 @@ void linearGeluForward(float* preActivation, float* activation, const float* in,
                        const float* bias, int N, int In, int Out) {
   matmul(in, Transpose::No, weight, Transpose::No, preActivation, N, Out, In, false);
   // One pass over the [N x Out] result for the bias and the activation, instead of two.
+  // The tanh goes through an aligned scratch row: the activation may start off a 32-byte
+  // boundary (SkewedFloatBuffer), and Eigen would run the row's unaligned ends through scalar tanh.
   const ConstArrayMap b(bias, Out);
-#pragma omp parallel for schedule(static)
-  for (int n = 0; n < N; ++n) {
-    ArrayMap x(preActivation + at(n, Out, 0), Out);
-    ArrayMap y(activation + at(n, Out, 0), Out);
-    x += b;
-    y = 0.5f * x * (1.0f + (kGeluScale * (x + kGeluCubic * x.cube())).tanh());
+#pragma omp parallel
+  {
+    ArrayMap th(rowScratch(Out).data(), Out);
+#pragma omp for schedule(static)
+    for (int n = 0; n < N; ++n) {
+      ArrayMap x(preActivation + at(n, Out, 0), Out);
+      ArrayMap y(activation + at(n, Out, 0), Out);
+      x += b;
+      th = (kGeluScale * (x + kGeluCubic * x.cube())).tanh();
+      y = 0.5f * x * (1.0f + th);
+    }
   }
 }
 

@@ -40,16 +40,17 @@ std::size_t Workspace::bytes() const {
   std::size_t floats = 0;
   for (const auto& l : m_layers) {
     for (const auto* v : {&l.ln1, &l.ln1Mean, &l.ln1Rstd, &l.qkv, &l.probs, &l.attOut,
-                          &l.residualMid, &l.ln2, &l.ln2Mean, &l.ln2Rstd, &l.fc, &l.gelu}) {
+                          &l.residualMid, &l.ln2, &l.ln2Mean, &l.ln2Rstd, &l.fc}) {
       floats += v->capacity();
     }
+    floats += l.gelu.capacity();
   }
   for (const auto& r : m_residual) floats += r.capacity();
   for (const auto* v : {&m_lnf, &m_lnfMean, &m_lnfRstd, &m_headIn, &m_logits, &m_dLogits,
-                        &m_rowLoss, &m_dHeadIn, &m_dResidual, &m_dLn, &m_dAttOut, &m_dQkv, &m_dMlp,
-                        &m_attentionScratch}) {
+                        &m_rowLoss, &m_dHeadIn, &m_dLn, &m_dAttOut, &m_attentionScratch}) {
     floats += v->capacity();
   }
+  for (const auto* v : {&m_dResidual, &m_dQkv, &m_dMlp}) floats += v->capacity();
   return floats * sizeof(float) + m_probOffset.capacity() * sizeof(std::size_t);
 }
 
@@ -91,7 +92,8 @@ void Workspace::prepare(const ModelConfig& config, const Batch& batch, int logit
   grow(m_dLogits, R * O);
   grow(m_rowLoss, R);
   grow(m_dHeadIn, R * C);
-  for (auto* v : {&m_dResidual, &m_dLn, &m_dAttOut}) grow(*v, N * C);
+  for (auto* v : {&m_dLn, &m_dAttOut}) grow(*v, N * C);
+  grow(m_dResidual, N * C);
   grow(m_dQkv, N * 3 * C);
   grow(m_dMlp, N * 4 * C);
   grow(m_attentionScratch,

@@ -43,7 +43,8 @@ class Workspace {
   friend class Transformer;
   struct Layer {
     FloatBuffer ln1, ln1Mean, ln1Rstd, qkv, probs, attOut, residualMid, ln2, ln2Mean, ln2Rstd,
-        fc, gelu;
+        fc;
+    SkewedFloatBuffer gelu;  // B of the projection's weight gradient
   };
   void prepare(const ModelConfig& config, const Batch& batch, int logitRows);
 
@@ -51,7 +52,8 @@ class Workspace {
   std::vector<FloatBuffer> m_residual;  // [L + 1][N x C]
   FloatBuffer m_lnf, m_lnfMean, m_lnfRstd, m_headIn, m_logits;
   FloatBuffer m_dLogits, m_rowLoss, m_dHeadIn;
-  FloatBuffer m_dResidual, m_dLn, m_dAttOut, m_dQkv, m_dMlp;
+  FloatBuffer m_dLn, m_dAttOut;
+  SkewedFloatBuffer m_dResidual, m_dQkv, m_dMlp;  // B of weight gradients
   FloatBuffer m_attentionScratch;
   std::vector<std::size_t> m_probOffset;  // [S + 1]
   AttentionLayout m_attentionLayout;

@@ -1,5 +1,6 @@
 // Specification of the model's kernels: every backward pass agrees with central finite
 // differences of its forward pass, and the fast kernels agree with naive twins written here.
+#include "aligned_buffer.h"
 #include "gradient_check.h"
 #include "kernels.h"
 #include "matmul.h"
@@ -8,6 +9,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstdint>
 
 using namespace lengthlab;
 using namespace lengthlab::test;
@@ -244,6 +246,15 @@ class TestKernels : public QObject {
     for (int i = 0; i < N * Out; ++i) {
       QVERIFY(std::fabs(pre[i] - linear[i]) < 1e-5);
       QVERIFY(std::fabs(act[i] - expected[i]) < 1e-5);
+    }
+  }
+
+  void buffersStartWhereTheirAllocatorPlacesThem() {
+    for (std::size_t size : {1, 17, 3200 * 512}) {
+      const FloatBuffer aligned(size);
+      const SkewedFloatBuffer skewed(size);
+      QCOMPARE(reinterpret_cast<std::uintptr_t>(aligned.data()) % 64, std::uintptr_t{0});
+      QCOMPARE(reinterpret_cast<std::uintptr_t>(skewed.data()) % 64, std::uintptr_t{16});
     }
   }
 
