@@ -205,43 +205,59 @@ void linearBackward(float* din, float* dweight, float* dbias, const float* dout,
   if (dbias) addColumnSums(dbias, dout, N, Out);
 }
 
-void geluForward(float* out, const float* in, std::size_t count) {
-  constexpr std::size_t kChunk = 4096;
-  const long chunks = static_cast<long>((count + kChunk - 1) / kChunk);
-#pragma omp parallel for schedule(static)
-  for (long k = 0; k < chunks; ++k) {
-    const std::size_t begin = static_cast<std::size_t>(k) * kChunk;
-    const auto len = static_cast<Eigen::Index>(std::min(kChunk, count - begin));
-    const ConstArrayMap x(in + begin, len);
-    ArrayMap y(out + begin, len);
-    y = 0.5f * x * (1.0f + (kGeluScale * (x + kGeluCubic * x.cube())).tanh());
+namespace {
+
+// y = 0.5 x (1 + t), t = tanh(u), u = s (x + k x^3);  y' = 0.5 (1 + t) + 0.5 x (1 - t^2) s (1 + 3 k x^2).
+// x and y may be the same array; th is scratch of the same length, kept aligned so that Eigen
+// runs the tanh as whole vectors whatever the alignment of x and y (see SkewedFloatBuffer).
+void geluInto(ArrayMap y, float* derivative, const ConstArrayMap& x, ArrayMap th) {
+  th = (kGeluScale * (x + kGeluCubic * x.cube())).tanh();
+  if (derivative) {
+    ArrayMap(derivative, x.size()) =
+        0.5f * (1.0f + th) +
+        0.5f * x * (1.0f - th.square()) * kGeluScale * (1.0f + 3.0f * kGeluCubic * x.square());
   }
+  y = 0.5f * x * (1.0f + th);
 }
 
-void linearGeluForward(float* preActivation, float* activation, const float* in, const float* weight,
-                       const float* bias, int N, int In, int Out) {
-  matmul(in, Transpose::No, weight, Transpose::No, preActivation, N, Out, In, false);
-  // One pass over the [N x Out] result for the bias and the activation, instead of two.
-  // The tanh goes through an aligned scratch row: the activation may start off a 32-byte
-  // boundary (SkewedFloatBuffer), and Eigen would run the row's unaligned ends through scalar tanh.
-  const ConstArrayMap b(bias, Out);
+}  // namespace
+
+void geluForward(float* out, float* derivative, const float* in, std::size_t count) {
+  constexpr std::size_t kChunk = 4096;
+  const long chunks = static_cast<long>((count + kChunk - 1) / kChunk);
 #pragma omp parallel
   {
-    ArrayMap th(rowScratch(Out).data(), Out);
+    FloatBuffer& scratch = rowScratch(static_cast<int>(kChunk));
 #pragma omp for schedule(static)
-    for (int n = 0; n < N; ++n) {
-      ArrayMap x(preActivation + at(n, Out, 0), Out);
-      ArrayMap y(activation + at(n, Out, 0), Out);
-      x += b;
-      th = (kGeluScale * (x + kGeluCubic * x.cube())).tanh();
-      y = 0.5f * x * (1.0f + th);
+    for (long k = 0; k < chunks; ++k) {
+      const std::size_t begin = static_cast<std::size_t>(k) * kChunk;
+      const auto len = static_cast<Eigen::Index>(std::min(kChunk, count - begin));
+      geluInto(ArrayMap(out + begin, len), derivative ? derivative + begin : nullptr,
+               ConstArrayMap(in + begin, len), ArrayMap(scratch.data(), len));
     }
   }
 }
 
-void geluBackward(float* din, float* dbias, const float* in, const float* dout, int N, int C) {
-  // y = 0.5 x (1 + t), t = tanh(u), u = s (x + k x^3):
-  // dy/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) s (1 + 3 k x^2);  dbias += sum_n din (the bias of x).
+void linearGeluForward(float* activation, float* derivative, const float* in, const float* weight,
+                       const float* bias, int N, int In, int Out) {
+  matmul(in, Transpose::No, weight, Transpose::No, activation, N, Out, In, false);
+  // One pass over the [N x Out] result for the bias, the slope and the activation, in place.
+  const ConstArrayMap b(bias, Out);
+#pragma omp parallel
+  {
+    FloatBuffer& scratch = rowScratch(Out);
+#pragma omp for schedule(static)
+    for (int n = 0; n < N; ++n) {
+      ArrayMap x(activation + at(n, Out, 0), Out);
+      x += b;
+      geluInto(x, derivative + at(n, Out, 0), ConstArrayMap(x.data(), Out),
+               ArrayMap(scratch.data(), Out));
+    }
+  }
+}
+
+void geluBackward(float* din, float* dbias, const float* derivative, const float* dout, int N, int C) {
+  // dbias += sum_n din: the bias is added to x before the activation.
   const int threads = omp_get_max_threads();
   float* partial = dbias ? partialRows(threads, C) : nullptr;
   int used = 1;
@@ -251,15 +267,9 @@ void geluBackward(float* din, float* dbias, const float* in, const float* dout, 
 #pragma omp single
     used = nt;
     const auto [begin, end] = rowBlock(N, t, nt);
-    FloatBuffer& tanhRow = rowScratch(C);
-    ArrayMap th(tanhRow.data(), C);
     for (int n = begin; n < end; ++n) {
-      const ConstArrayMap x(in + at(n, C, 0), C);
-      const ConstArrayMap dy(dout + at(n, C, 0), C);
       ArrayMap dx(din + at(n, C, 0), C);
-      th = (kGeluScale * (x + kGeluCubic * x.cube())).tanh();
-      dx = dy * (0.5f * (1.0f + th) +
-                 0.5f * x * (1.0f - th.square()) * kGeluScale * (1.0f + 3.0f * kGeluCubic * x.square()));
+      dx = ConstArrayMap(dout + at(n, C, 0), C) * ConstArrayMap(derivative + at(n, C, 0), C);
       if (partial) ArrayMap(partial + static_cast<std::size_t>(t) * C, C) += dx;
     }
   }

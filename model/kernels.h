@@ -38,15 +38,18 @@ void linearBackward(float* din /*[N,In] or null*/, float* dweight, float* dbias 
                     const float* dout /*[N,Out]*/, const float* in /*[N,In]*/, const float* weight,
                     int N, int In, int Out);
 
-// out = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))   (GPT-2's tanh approximation)
-void geluForward(float* out, const float* in, std::size_t count);
-// preActivation = in @ weight + bias;  activation = gelu(preActivation)   (the MLP's first half)
-void linearGeluForward(float* preActivation /*[N,Out]*/, float* activation /*[N,Out]*/,
+// out = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))   (GPT-2's tanh approximation);
+// derivative (when not null) = d out / dx, which is all the backward pass needs of x.
+void geluForward(float* out, float* derivative /*or null*/, const float* in, std::size_t count);
+// activation = gelu(in @ weight + bias), derivative = gelu'(in @ weight + bias): the MLP's first
+// half. Keeping the slope instead of the pre-activation makes geluBackward one multiplication
+// rather than a second tanh per element.
+void linearGeluForward(float* activation /*[N,Out]*/, float* derivative /*[N,Out]*/,
                        const float* in /*[N,In]*/, const float* weight /*[In,Out]*/,
                        const float* bias /*[Out]*/, int N, int In, int Out);
-// din = dout * gelu'(in) (din may alias dout);  dbias += sum_n din when dbias is not null
-void geluBackward(float* din /*[N,C]*/, float* dbias /*[C] or null*/, const float* in /*[N,C]*/,
-                  const float* dout /*[N,C]*/, int N, int C);
+// din = dout * derivative (din may alias dout);  dbias += sum_n din when dbias is not null
+void geluBackward(float* din /*[N,C]*/, float* dbias /*[C] or null*/,
+                  const float* derivative /*[N,C]*/, const float* dout /*[N,C]*/, int N, int C);
 
 // Where each sequence's attention probabilities are kept: sequence s owns H * T_s * T_s floats
 // from probOffset[s] on, laid out [H, T_s, T_s] (query rows, key columns; zero above the diagonal).

@@ -40,7 +40,7 @@ std::size_t Workspace::bytes() const {
   std::size_t floats = 0;
   for (const auto& l : m_layers) {
     for (const auto* v : {&l.ln1, &l.ln1Mean, &l.ln1Rstd, &l.qkv, &l.probs, &l.attOut,
-                          &l.residualMid, &l.ln2, &l.ln2Mean, &l.ln2Rstd, &l.fc}) {
+                          &l.residualMid, &l.ln2, &l.ln2Mean, &l.ln2Rstd, &l.geluSlope}) {
       floats += v->capacity();
     }
     floats += l.gelu.capacity();
@@ -76,7 +76,7 @@ void Workspace::prepare(const ModelConfig& config, const Batch& batch, int logit
     for (auto* v : {&l.ln1, &l.attOut, &l.residualMid, &l.ln2}) grow(*v, N * C);
     for (auto* v : {&l.ln1Mean, &l.ln1Rstd, &l.ln2Mean, &l.ln2Rstd}) grow(*v, N);
     grow(l.qkv, N * 3 * C);
-    grow(l.fc, N * 4 * C);
+    grow(l.geluSlope, N * 4 * C);
     grow(l.gelu, N * 4 * C);
     grow(l.probs, m_probOffset[S]);
   }
@@ -155,7 +155,7 @@ void Transformer::forward(const Batch& batch, Workspace& ws, Rows rows) const {
                   x);
     layerNormForward(a.ln2.data(), a.ln2Mean.data(), a.ln2Rstd.data(), a.residualMid.data(),
                      p.ln2Weight, p.ln2Bias, N, C);
-    linearGeluForward(a.fc.data(), a.gelu.data(), a.ln2.data(), p.fcWeight, p.fcBias, N, C, 4 * C);
+    linearGeluForward(a.gelu.data(), a.geluSlope.data(), a.ln2.data(), p.fcWeight, p.fcBias, N, C, 4 * C);
     linearForward(ws.m_residual[l + 1].data(), a.gelu.data(), p.fcProjWeight, p.fcProjBias, N,
                   4 * C, C, a.residualMid.data());
   }
@@ -222,7 +222,7 @@ void Transformer::backward(const Batch& batch, Workspace& ws) {
     // x_out = mid + fcProj(gelu(fc(LN2(mid)))): dRes is d/dx_out and flows straight to mid.
     linearBackward(ws.m_dMlp.data(), d.fcProjWeight, d.fcProjBias, dRes, a.gelu.data(),
                    p.fcProjWeight, N, 4 * C, C);
-    geluBackward(ws.m_dMlp.data(), d.fcBias, a.fc.data(), ws.m_dMlp.data(), N, 4 * C);
+    geluBackward(ws.m_dMlp.data(), d.fcBias, a.geluSlope.data(), ws.m_dMlp.data(), N, 4 * C);
     linearBackward(dLn, d.fcWeight, nullptr, ws.m_dMlp.data(), a.ln2.data(), p.fcWeight, N, C,
                    4 * C);
     layerNormBackward(dRes, d.ln2Weight, d.ln2Bias, dLn, a.residualMid.data(), a.ln2Mean.data(),

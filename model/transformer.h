@@ -43,7 +43,7 @@ class Workspace {
   friend class Transformer;
   struct Layer {
     FloatBuffer ln1, ln1Mean, ln1Rstd, qkv, probs, attOut, residualMid, ln2, ln2Mean, ln2Rstd,
-        fc;
+        geluSlope;
     SkewedFloatBuffer gelu;  // B of the projection's weight gradient
   };
   void prepare(const ModelConfig& config, const Batch& batch, int logitRows);

@@ -200,7 +200,7 @@ class TestKernels : public QObject {
   void geluMatchesItsFormula() {
     const std::vector<float> x{-3.0f, -1.0f, -0.1f, 0.0f, 0.5f, 2.0f, 6.0f};
     std::vector<float> y(x.size());
-    geluForward(y.data(), x.data(), x.size());
+    geluForward(y.data(), nullptr, x.data(), x.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
       const double v = x[i];
       const double expected = 0.5 * v * (1 + std::tanh(std::sqrt(2 / M_PI) * (v + 0.044715 * v * v * v)));
@@ -208,29 +208,50 @@ class TestKernels : public QObject {
     }
   }
 
-  void geluBackwardMatchesFiniteDifferences() {
+  void geluDerivativeMatchesFiniteDifferences() {
+    Rng rng(8);
+    // Longer than one of geluForward's chunks, so that a chunk boundary is crossed.
+    const auto x = randomVector(5000, rng, 3.0);
+    std::vector<float> y(x.size()), slope(x.size()), up(1), down(1);
+    geluForward(y.data(), slope.data(), x.data(), x.size());
+    const float h = 1e-2f;
+    for (std::size_t i = 0; i < x.size(); i += 97) {
+      const float above = x[i] + h, below = x[i] - h;
+      geluForward(up.data(), nullptr, &above, 1);
+      geluForward(down.data(), nullptr, &below, 1);
+      const double numeric = (double(up[0]) - double(down[0])) / (double(above) - double(below));
+      QVERIFY2(std::fabs(slope[i] - numeric) < 2e-3, qPrintable(QString::number(x[i])));
+    }
+  }
+
+  void geluBackwardMultipliesByTheSlope() {
     Rng rng(7);
     const int N = 4, C = 50;
-    auto x = randomVector(N * C, rng, 2.0);
+    const auto x = randomVector(N * C, rng, 2.0);
     const auto probe = randomVector(x.size(), rng);
-    std::vector<float> y(x.size()), dx(x.size());
-    geluBackward(dx.data(), nullptr, x.data(), probe.data(), N, C);
+    std::vector<float> y(x.size()), slope(x.size()), dx(x.size());
+    geluForward(y.data(), slope.data(), x.data(), x.size());
+    geluBackward(dx.data(), nullptr, slope.data(), probe.data(), N, C);
+    auto input = x;
     const auto loss = [&] {
-      geluForward(y.data(), x.data(), x.size());
+      geluForward(y.data(), nullptr, input.data(), input.size());
       return dot(y.data(), probe);
     };
-    QVERIFY(relativeError(dx, numericGradient(x, loss, 1e-3f)) < kGradientTolerance);
+    QVERIFY(relativeError(dx, numericGradient(input, loss, 1e-3f)) < kGradientTolerance);
   }
 
   void geluBackwardAddsTheBiasGradient() {
     Rng rng(17);
     const int N = 37, C = 24;
-    const auto x = randomVector(N * C, rng), dy = randomVector(N * C, rng);
+    const auto slope = randomVector(N * C, rng), dy = randomVector(N * C, rng);
     std::vector<float> dx(N * C), dbias(C, 1.0f);
-    geluBackward(dx.data(), dbias.data(), x.data(), dy.data(), N, C);
+    geluBackward(dx.data(), dbias.data(), slope.data(), dy.data(), N, C);
     for (int c = 0; c < C; ++c) {
       double expected = 1.0;
-      for (int n = 0; n < N; ++n) expected += dx[n * C + c];
+      for (int n = 0; n < N; ++n) {
+        QCOMPARE(dx[n * C + c], dy[n * C + c] * slope[n * C + c]);
+        expected += dx[n * C + c];
+      }
       QVERIFY(std::fabs(dbias[c] - expected) < 1e-4);
     }
   }
@@ -239,13 +260,14 @@ class TestKernels : public QObject {
     const int N = 9, In = 6, Out = 20;
     Rng rng(18);
     const auto x = randomVector(N * In, rng), w = randomVector(In * Out, rng), b = randomVector(Out, rng);
-    std::vector<float> linear(N * Out), expected(N * Out), pre(N * Out), act(N * Out);
+    std::vector<float> linear(N * Out), expected(N * Out), expectedSlope(N * Out), act(N * Out),
+        slope(N * Out);
     linearForward(linear.data(), x.data(), w.data(), b.data(), N, In, Out);
-    geluForward(expected.data(), linear.data(), expected.size());
-    linearGeluForward(pre.data(), act.data(), x.data(), w.data(), b.data(), N, In, Out);
+    geluForward(expected.data(), expectedSlope.data(), linear.data(), expected.size());
+    linearGeluForward(act.data(), slope.data(), x.data(), w.data(), b.data(), N, In, Out);
     for (int i = 0; i < N * Out; ++i) {
-      QVERIFY(std::fabs(pre[i] - linear[i]) < 1e-5);
       QVERIFY(std::fabs(act[i] - expected[i]) < 1e-5);
+      QVERIFY(std::fabs(slope[i] - expectedSlope[i]) < 1e-5);
     }
   }
 
