@@ -50,7 +50,6 @@ struct Scratch {
   float* rowsB;    // [Tp x Dp] values (forward) or keys (backward), likewise
   float* rowsC;    // [Tp x Dp] queries (backward), likewise
   float* transposed;  // [Dp x Tp] keys (forward) or values (backward)
-  float* weights;  // [Tr x Tp] probabilities
   float* gradient; // [Tr x Tp] score gradients (backward)
   float* out1;     // [Tp x Dp]
   float* out2;     // [Tp x Dp]
@@ -58,7 +57,7 @@ struct Scratch {
 
   static std::size_t floats(const Padded& p) {
     const auto rows = static_cast<std::size_t>(p.Tp) * p.Dp;
-    return 6 * rows + static_cast<std::size_t>(p.Dp) * p.Tp + 2 * static_cast<std::size_t>(p.Tr) * p.Tp + 64;
+    return 6 * rows + static_cast<std::size_t>(p.Dp) * p.Tp + static_cast<std::size_t>(p.Tr) * p.Tp + 64;
   }
   Scratch(float* base, const Padded& p) {
     const auto rows = static_cast<std::size_t>(p.Tp) * p.Dp;
@@ -74,7 +73,6 @@ struct Scratch {
     rowsB = take(rows);
     rowsC = take(rows);
     transposed = take(static_cast<std::size_t>(p.Dp) * p.Tp);
-    weights = take(square);
     gradient = take(square);
     out1 = take(rows);
     out2 = take(rows);
@@ -250,6 +248,12 @@ void forEachSequenceHead(const AttentionLayout& layout, const float* qkv, int C,
 
 }  // namespace
 
+int attentionProbRows(int T) { return roundUp(T, kRows); }
+int attentionProbStride(int T) { return roundUp(T, kCols); }
+std::size_t attentionProbFloats(int T) {
+  return static_cast<std::size_t>(attentionProbRows(T)) * static_cast<std::size_t>(attentionProbStride(T));
+}
+
 std::size_t attentionScratchPerThread(int longest, int D) {
   return Scratch::floats(Padded(std::max(longest, 1), D));
 }
@@ -264,10 +268,10 @@ void attentionForward(float* out, float* probs, const float* qkv, const Attentio
     const Scratch& w = task.w;
     const float* head = task.qkvHead;
     gatherTransposed(w.transposed, head + C, C3, p);  // keys, as columns
-    causalScores(w.weights, Rows{head, C3}, w.transposed, p);
-    float* P = probs + layout.probOffset[s] + static_cast<std::size_t>(h) * p.T * p.T;
+    float* P = probs + layout.probOffset[s] + static_cast<std::size_t>(h) * attentionProbFloats(p.T);
+    causalScores(P, Rows{head, C3}, w.transposed, p);
     for (int i = 0; i < p.Tr; ++i) {
-      float* row = w.weights + static_cast<std::size_t>(i) * p.Tp;
+      float* row = P + static_cast<std::size_t>(i) * p.Tp;
       if (i >= p.T) {
         std::fill(row, row + p.Tp, 0.0f);
         continue;
@@ -277,9 +281,8 @@ void attentionForward(float* out, float* probs, const float* qkv, const Attentio
       visible = (scale * (visible - visible.maxCoeff())).exp();
       visible /= visible.sum();
       std::fill(row + i + 1, row + p.Tp, 0.0f);
-      std::memcpy(P + static_cast<std::size_t>(i) * p.T, row, sizeof(float) * static_cast<std::size_t>(p.T));
     }
-    rowsTimesMatrix(w.out1, w.weights, headRows(head + 2 * C, C3, p, w.rowsB), p);
+    rowsTimesMatrix(w.out1, P, headRows(head + 2 * C, C3, p, w.rowsB), p);
     scatterRows(out + static_cast<long>(base) * C + h * D, C, w.out1, p);
    });
 }
@@ -300,18 +303,11 @@ void attentionBackward(float* dqkv, const float* dout, const float* qkv, const f
     const Rows K = headRows(head + C, C3, p, w.rowsB);
     const Rows Q = headRows(head, C3, p, w.rowsC);
     gatherTransposed(w.transposed, head + 2 * C, C3, p);  // values, as columns
-    const float* P = probs + layout.probOffset[s] + static_cast<std::size_t>(h) * p.T * p.T;
-    for (int i = 0; i < p.Tr; ++i) {
-      float* row = w.weights + static_cast<std::size_t>(i) * p.Tp;
-      // Row i of P is zero beyond column i: copy only the causal part.
-      const int visible = i < p.T ? i + 1 : 0;
-      std::memcpy(row, P + static_cast<std::size_t>(i) * p.T, sizeof(float) * static_cast<std::size_t>(visible));
-      std::fill(row + visible, row + p.Tp, 0.0f);
-    }
+    const float* P = probs + layout.probOffset[s] + static_cast<std::size_t>(h) * attentionProbFloats(p.T);
     causalScores(w.gradient, dO, w.transposed, p);  // dp
     for (int i = 0; i < p.Tr; ++i) {
       float* g = w.gradient + static_cast<std::size_t>(i) * p.Tp;
-      const float* pr = w.weights + static_cast<std::size_t>(i) * p.Tp;
+      const float* pr = P + static_cast<std::size_t>(i) * p.Tp;
       if (i >= p.T) {
         std::fill(g, g + p.Tp, 0.0f);
         continue;
@@ -324,7 +320,7 @@ void attentionBackward(float* dqkv, const float* dout, const float* qkv, const f
     }
     rowsTimesMatrix(w.out1, w.gradient, K, p);        // dQ = dS K
     transposedTimesMatrix(w.out2, w.gradient, Q, p);  // dK = dS^T Q
-    transposedTimesMatrix(w.out3, w.weights, dO, p);  // dV = P^T dO
+    transposedTimesMatrix(w.out3, P, dO, p);          // dV = P^T dO
     float* dhead = dqkv + base * C3 + h * D;
     scatterRows(dhead, C3, w.out1, p);
     scatterRows(dhead + C, C3, w.out2, p);

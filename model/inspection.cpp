@@ -40,8 +40,11 @@ SequenceInspection inspectSequence(const Transformer& model, const std::vector<i
   out.attention.reserve(static_cast<std::size_t>(c.layers) * c.heads * T * T);
   for (int l = 0; l < c.layers; ++l) {
     for (int h = 0; h < c.heads; ++h) {
-      const float* map = ws.attention(l, 0, h);
-      out.attention.insert(out.attention.end(), map, map + T * T);
+      const Workspace::AttentionMap map = ws.attention(l, 0, h);
+      for (std::size_t i = 0; i < T; ++i) {
+        const float* row = map.data + i * static_cast<std::size_t>(map.stride);
+        out.attention.insert(out.attention.end(), row, row + T);
+      }
     }
   }
   return out;

@@ -51,8 +51,15 @@ void linearGeluForward(float* activation /*[N,Out]*/, float* derivative /*[N,Out
 void geluBackward(float* din /*[N,C]*/, float* dbias /*[C] or null*/,
                   const float* derivative /*[N,C]*/, const float* dout /*[N,C]*/, int N, int C);
 
-// Where each sequence's attention probabilities are kept: sequence s owns H * T_s * T_s floats
-// from probOffset[s] on, laid out [H, T_s, T_s] (query rows, key columns; zero above the diagonal).
+// One head's attention probabilities for a sequence of length T: attentionProbRows(T) query rows
+// of attentionProbStride(T) floats (key columns), zero above the diagonal and in the padding. The
+// padding is the kernels' own working layout (rows to 4, keys to 16), so neither pass copies them.
+int attentionProbRows(int T);
+int attentionProbStride(int T);
+std::size_t attentionProbFloats(int T);  // rows x stride
+
+// Where each sequence's attention probabilities are kept: sequence s owns H heads of
+// attentionProbFloats(T_s) from probOffset[s] on.
 struct AttentionLayout {
   const int* sequenceStart = nullptr;       // [S + 1]
   const std::size_t* probOffset = nullptr;  // [S + 1]

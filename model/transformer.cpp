@@ -26,14 +26,15 @@ std::string joinProblems(const std::vector<std::string>& problems) {
 
 }  // namespace
 
-const float* Workspace::attention(int layer, int sequence, int head) const {
+Workspace::AttentionMap Workspace::attention(int layer, int sequence, int head) const {
   LL_CHECK(layer >= 0 && layer < static_cast<int>(m_layers.size()));
   LL_CHECK(sequence >= 0 && sequence < m_attentionLayout.sequences);
   LL_CHECK(head >= 0 && head < m_heads);
   const int T = m_attentionLayout.sequenceStart[sequence + 1] -
                 m_attentionLayout.sequenceStart[sequence];
-  return m_layers[layer].probs.data() + m_probOffset[sequence] +
-         static_cast<std::size_t>(head) * T * T;
+  return {m_layers[layer].probs.data() + m_probOffset[sequence] +
+              static_cast<std::size_t>(head) * attentionProbFloats(T),
+          attentionProbStride(T)};
 }
 
 std::size_t Workspace::bytes() const {
@@ -63,8 +64,8 @@ void Workspace::prepare(const ModelConfig& config, const Batch& batch, int logit
   m_probOffset.resize(static_cast<std::size_t>(S) + 1);
   m_probOffset[0] = 0;
   for (int s = 0; s < S; ++s) {
-    const auto T = static_cast<std::size_t>(batch.sequenceLength(s));
-    m_probOffset[s + 1] = m_probOffset[s] + static_cast<std::size_t>(H) * T * T;
+    m_probOffset[s + 1] =
+        m_probOffset[s] + static_cast<std::size_t>(H) * attentionProbFloats(batch.sequenceLength(s));
   }
   m_attentionLayout.sequenceStart = batch.sequenceStart.data();
   m_attentionLayout.probOffset = m_probOffset.data();

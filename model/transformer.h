@@ -33,8 +33,13 @@ class Workspace {
   // Per-row loss of the last loss computation, [R].
   const float* rowLoss() const { return m_rowLoss.data(); }
 
-  // Attention probabilities of layer l, sequence s, head h: [T_s x T_s], query rows, key columns.
-  const float* attention(int layer, int sequence, int head) const;
+  // Attention probabilities of layer l, sequence s, head h: the weight query i gives key j
+  // (both below T_s) is data[i * stride + j].
+  struct AttentionMap {
+    const float* data;
+    int stride;
+  };
+  AttentionMap attention(int layer, int sequence, int head) const;
 
   // Bytes currently held, for the memory report.
   std::size_t bytes() const;
