@@ -1,10 +1,12 @@
 // Causal multi-head attention over packed sequences (see kernels.h for the contract).
 // Each (sequence, head) pair is one task for one thread. The kernels read the head's rows where
-// they lie in the qkv matrix (copying them into zero-padded scratch only when the head width is
-// not a multiple of 16); keys (forward) and values (backward) are transposed into scratch padded
-// to 16 keys. Three product shapes run as register-blocked loops of 4 rows x 16 columns that the
-// compiler turns into fused multiply-adds over whole vectors, and the causal mask is respected
-// block by block: a query block only meets keys at or before its end.
+// they lie in the qkv matrix and write their results where they belong (going through
+// zero-padded scratch only when the head width is not a multiple of 16); keys (forward) and
+// values (backward) are transposed into scratch padded to 16 keys. Three product shapes run as
+// register-blocked loops of 6 rows x 16 columns (12 vector accumulators: enough independent
+// fused multiply-adds to keep both FMA units busy, and still within the 16 vector registers),
+// and the causal mask is respected block by block: a query block only meets keys at or before
+// its end.
 //   scores:        S[i, j] = sum_d A[i, d] Bt[d, j]          (j <= i)          Q K^T, dO V^T
 //   rows x matrix: O[i, :] = sum_j W[i, j] M[j, :]           (W zero for j > i) P V, dS K
 //   transposed:    G[j, :] = sum_i W[i, j] M[i, :]           (i >= j)          P^T dO, dS^T Q
@@ -19,12 +21,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace lengthlab {
 namespace {
 
-constexpr int kRows = 4;    // query (or key) rows per register block
+constexpr int kRows = 6;    // query (or key) rows per register block
 constexpr int kCols = 16;   // columns per register block: two 8-float vectors
+constexpr int kVector = 8;  // floats per vector
 
 // Eight floats as one value (GCC/Clang vector extension): with AVX2 a register, without it two
 // SSE registers. Four rows by two vectors of accumulators fit the 16 registers with room to spare.
@@ -38,10 +42,13 @@ inline void store(float* p, Vec v) { std::memcpy(p, &v, sizeof v); }
 
 inline int roundUp(int value, int multiple) { return (value + multiple - 1) / multiple * multiple; }
 
+// Sequence length; rows padded to a whole register block; keys padded to 16 and at least the
+// padded rows (a key block of the transposed product reads that many columns); head width
+// padded to 16.
 struct Padded {
-  int T, Tr, Tp, D, Dp;  // sequence length; rows padded to 4; keys padded to 16; head width padded to 16
+  int T, Tr, Tp, D, Dp;
   explicit Padded(int length, int width)
-      : T(length), Tr(roundUp(length, kRows)), Tp(roundUp(length, kCols)), D(width), Dp(roundUp(width, kCols)) {}
+      : T(length), Tr(roundUp(length, kRows)), Tp(roundUp(Tr, kCols)), D(width), Dp(roundUp(width, kCols)) {}
 };
 
 // Per-thread scratch layout for one (sequence, head) task.
@@ -51,7 +58,7 @@ struct Scratch {
   float* rowsC;    // [Tp x Dp] queries (backward), likewise
   float* transposed;  // [Dp x Tp] keys (forward) or values (backward)
   float* gradient; // [Tr x Tp] score gradients (backward)
-  float* out1;     // [Tp x Dp]
+  float* out1;     // [Tp x Dp] results, when the head width needs padding
   float* out2;     // [Tp x Dp]
   float* out3;     // [Tp x Dp]
 
@@ -128,6 +135,13 @@ struct Rows {
   const float* row(int t) const { return data + t * ld; }
 };
 
+// Where a kernel writes its T result rows of Dp floats: row t starts at data + t * ld.
+struct Target {
+  float* data;
+  long ld;
+  float* row(int t) const { return data + t * ld; }
+};
+
 // S[i, j] = sum_d A[i, d] Bt[d, j] for every key block that starts at or before the row block's
 // end. A has T rows (the rows of the last block past T repeat row T-1: their scores are junk
 // that the caller overwrites), Bt [Dp x Tp] zero-padded, S [Tr x Tp].
@@ -155,9 +169,9 @@ void causalScores(float* S, Rows A, const float* Bt, const Padded& p) {
   }
 }
 
-// O[i, :] = sum_{j <= i} W[i, j] M[j, :]. W [Tr x Tp] is zero above the diagonal; M has T rows
-// of Dp readable floats; O [Tr x Dp].
-void rowsTimesMatrix(float* O, const float* W, Rows M, const Padded& p) {
+// O[i, :] = sum_{j <= i} W[i, j] M[j, :] for i < T. W [Tr x Tp] is zero above the diagonal; M
+// has T rows of Dp readable floats.
+void rowsTimesMatrix(Target O, const float* W, Rows M, const Padded& p) {
   for (int i0 = 0; i0 < p.Tr; i0 += kRows) {
     const int jEnd = std::min(p.T, i0 + kRows);
     const float* w = W + static_cast<std::size_t>(i0) * p.Tp;
@@ -172,8 +186,8 @@ void rowsTimesMatrix(float* O, const float* W, Rows M, const Padded& p) {
           acc[r][1] += x * m1;
         }
       }
-      for (int r = 0; r < kRows; ++r) {
-        float* out = O + static_cast<std::size_t>(i0 + r) * p.Dp + c0;
+      for (int r = 0; r < kRows && i0 + r < p.T; ++r) {
+        float* out = O.row(i0 + r) + c0;
         store(out, acc[r][0]);
         store(out + 8, acc[r][1]);
       }
@@ -181,9 +195,9 @@ void rowsTimesMatrix(float* O, const float* W, Rows M, const Padded& p) {
   }
 }
 
-// G[j, :] = sum_{i >= j} W[i, j] M[i, :]. W [Tr x Tp] zero above the diagonal; M has T rows of
-// Dp readable floats; G [Tr x Dp].
-void transposedTimesMatrix(float* G, const float* W, Rows M, const Padded& p) {
+// G[j, :] = sum_{i >= j} W[i, j] M[i, :] for j < T. W [Tr x Tp] zero above the diagonal; M has
+// T rows of Dp readable floats.
+void transposedTimesMatrix(Target G, const float* W, Rows M, const Padded& p) {
   for (int j0 = 0; j0 < p.Tr; j0 += kRows) {
     for (int c0 = 0; c0 < p.Dp; c0 += kCols) {
       Vec acc[kRows][2] = {};
@@ -196,8 +210,8 @@ void transposedTimesMatrix(float* G, const float* W, Rows M, const Padded& p) {
           acc[r][1] += w[r] * m1;
         }
       }
-      for (int r = 0; r < kRows; ++r) {
-        float* out = G + static_cast<std::size_t>(j0 + r) * p.Dp + c0;
+      for (int r = 0; r < kRows && j0 + r < p.T; ++r) {
+        float* out = G.row(j0 + r) + c0;
         store(out, acc[r][0]);
         store(out + 8, acc[r][1]);
       }
@@ -211,6 +225,15 @@ Rows headRows(const float* src, long ld, const Padded& p, float* scratch) {
   if (p.D == p.Dp) return Rows{src, ld};
   gatherRows(scratch, src, ld, p);
   return Rows{scratch, p.Dp};
+}
+
+// Where a result for a head slice goes: straight into the slice when the head width is a whole
+// number of vectors, else into scratch that writeBack then copies into the slice.
+Target headTarget(float* dst, long ld, const Padded& p, float* scratch) {
+  return p.D == p.Dp ? Target{dst, ld} : Target{scratch, p.Dp};
+}
+void writeBack(float* dst, long ld, Target result, const Padded& p) {
+  if (result.data != dst) scatterRows(dst, ld, result.data, p);
 }
 
 void checkLayout(const AttentionLayout& layout) {
@@ -248,8 +271,8 @@ void forEachSequenceHead(const AttentionLayout& layout, const float* qkv, int C,
 
 }  // namespace
 
-int attentionProbRows(int T) { return roundUp(T, kRows); }
-int attentionProbStride(int T) { return roundUp(T, kCols); }
+int attentionProbRows(int T) { return Padded(T, kCols).Tr; }
+int attentionProbStride(int T) { return Padded(T, kCols).Tp; }
 std::size_t attentionProbFloats(int T) {
   return static_cast<std::size_t>(attentionProbRows(T)) * static_cast<std::size_t>(attentionProbStride(T));
 }
@@ -276,14 +299,21 @@ void attentionForward(float* out, float* probs, const float* qkv, const Attentio
         std::fill(row, row + p.Tp, 0.0f);
         continue;
       }
-      // softmax of scale * (q_i . k_j) over j <= i; the scale is applied here, once per score
-      Eigen::Map<Eigen::ArrayXf> visible(row, i + 1);
-      visible = (scale * (visible - visible.maxCoeff())).exp();
-      visible /= visible.sum();
+      // softmax of scale * (q_i . k_j) over j <= i; the scale is applied here, once per score.
+      // It runs over whole vectors (the scores reach that far): future keys enter as -inf, and
+      // become the zeros they must be afterwards; Eigen would otherwise take a scalar exp for
+      // the row's tail.
+      const int width = roundUp(i + 1, kVector);
+      std::fill(row + i + 1, row + width, -std::numeric_limits<float>::infinity());
+      Eigen::Map<Eigen::ArrayXf> scores(row, width);
+      scores = (scale * (scores - scores.maxCoeff())).exp();
+      scores /= scores.sum();
       std::fill(row + i + 1, row + p.Tp, 0.0f);
     }
-    rowsTimesMatrix(w.out1, P, headRows(head + 2 * C, C3, p, w.rowsB), p);
-    scatterRows(out + static_cast<long>(base) * C + h * D, C, w.out1, p);
+    float* headOut = out + static_cast<long>(base) * C + h * D;
+    const Target result = headTarget(headOut, C, p, w.out1);
+    rowsTimesMatrix(result, P, headRows(head + 2 * C, C3, p, w.rowsB), p);
+    writeBack(headOut, C, result, p);
    });
 }
 
@@ -312,19 +342,23 @@ void attentionBackward(float* dqkv, const float* dout, const float* qkv, const f
         std::fill(g, g + p.Tp, 0.0f);
         continue;
       }
-      Eigen::Map<Eigen::ArrayXf> dp(g, i + 1);
-      const Eigen::Map<const Eigen::ArrayXf> pi(pr, i + 1);
+      // Over whole vectors, as in the forward pass: p is zero past i, which zeroes ds there.
+      const int width = roundUp(i + 1, kVector);
+      Eigen::Map<Eigen::ArrayXf> dp(g, width);
+      const Eigen::Map<const Eigen::ArrayXf> pi(pr, width);
       const float weighted = (pi * dp).sum();
       dp = scale * pi * (dp - weighted);
-      std::fill(g + i + 1, g + p.Tp, 0.0f);
+      std::fill(g + width, g + p.Tp, 0.0f);
     }
-    rowsTimesMatrix(w.out1, w.gradient, K, p);        // dQ = dS K
-    transposedTimesMatrix(w.out2, w.gradient, Q, p);  // dK = dS^T Q
-    transposedTimesMatrix(w.out3, P, dO, p);          // dV = P^T dO
     float* dhead = dqkv + base * C3 + h * D;
-    scatterRows(dhead, C3, w.out1, p);
-    scatterRows(dhead + C, C3, w.out2, p);
-    scatterRows(dhead + 2 * C, C3, w.out3, p);
+    const Target dQ = headTarget(dhead, C3, p, w.out1), dK = headTarget(dhead + C, C3, p, w.out2),
+                 dV = headTarget(dhead + 2 * C, C3, p, w.out3);
+    rowsTimesMatrix(dQ, w.gradient, K, p);        // dQ = dS K
+    transposedTimesMatrix(dK, w.gradient, Q, p);  // dK = dS^T Q
+    transposedTimesMatrix(dV, P, dO, p);          // dV = P^T dO
+    writeBack(dhead, C3, dQ, p);
+    writeBack(dhead + C, C3, dK, p);
+    writeBack(dhead + 2 * C, C3, dV, p);
    });
 }
 

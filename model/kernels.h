@@ -53,7 +53,7 @@ void geluBackward(float* din /*[N,C]*/, float* dbias /*[C] or null*/,
 
 // One head's attention probabilities for a sequence of length T: attentionProbRows(T) query rows
 // of attentionProbStride(T) floats (key columns), zero above the diagonal and in the padding. The
-// padding is the kernels' own working layout (rows to 4, keys to 16), so neither pass copies them.
+// padding is the kernels' own working layout (rows to 6, keys to 16), so neither pass copies them.
 int attentionProbRows(int T);
 int attentionProbStride(int T);
 std::size_t attentionProbFloats(int T);  // rows x stride
