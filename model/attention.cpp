@@ -1,7 +1,7 @@
 // Causal multi-head attention over packed sequences (see kernels.h for the contract).
 // Each (sequence, head) pair is one task for one thread. The kernels read the head's rows where
-// they lie in the qkv matrix and write their results where they belong (going through
-// zero-padded scratch only when the head width is not a multiple of 16); keys (forward) and
+// they lie in the qkv matrix (copying them into zero-padded scratch only when the head width is
+// not a multiple of 16) and write results into scratch copied out afterwards; keys (forward) and
 // values (backward) are transposed into scratch padded to 16 keys. Three product shapes run as
 // register-blocked loops of 6 rows x 16 columns (12 vector accumulators: enough independent
 // fused multiply-adds to keep both FMA units busy, and still within the 16 vector registers),
@@ -21,7 +21,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <limits>
 
 namespace lengthlab {
 namespace {
@@ -58,7 +57,7 @@ struct Scratch {
   float* rowsC;    // [Tp x Dp] queries (backward), likewise
   float* transposed;  // [Dp x Tp] keys (forward) or values (backward)
   float* gradient; // [Tr x Tp] score gradients (backward)
-  float* out1;     // [Tp x Dp] results, when the head width needs padding
+  float* out1;     // [Tp x Dp] results
   float* out2;     // [Tp x Dp]
   float* out3;     // [Tp x Dp]
 
@@ -98,17 +97,40 @@ void gatherRows(float* dst, const float* src, long ld, const Padded& p) {
   std::fill(dst + static_cast<std::size_t>(p.T) * p.Dp, dst + static_cast<std::size_t>(p.Tp) * p.Dp, 0.0f);
 }
 
-// Copies a head slice transposed into [Dp x Tp]; only the padding is zeroed. Eight source rows
-// at a time: each output store is one whole vector of eight keys, and the eight rows being read
-// stay in L1, instead of scattering single floats down a column.
+// Transposes eight vectors in registers: afterwards v[k][j] holds what v[j][k] held.
+inline void transpose8x8(Vec v[8]) {
+  using Index = int __attribute__((vector_size(32)));
+  Vec pairs[8], quads[8];
+  for (int k = 0; k < 8; k += 2) {  // interleave neighbouring rows
+    pairs[k] = __builtin_shuffle(v[k], v[k + 1], Index{0, 8, 1, 9, 4, 12, 5, 13});
+    pairs[k + 1] = __builtin_shuffle(v[k], v[k + 1], Index{2, 10, 3, 11, 6, 14, 7, 15});
+  }
+  for (int k = 0; k < 8; k += 4) {  // then pairs of rows: columns c and c + 4 of four rows
+    quads[k] = __builtin_shuffle(pairs[k], pairs[k + 2], Index{0, 1, 8, 9, 4, 5, 12, 13});
+    quads[k + 1] = __builtin_shuffle(pairs[k], pairs[k + 2], Index{2, 3, 10, 11, 6, 7, 14, 15});
+    quads[k + 2] = __builtin_shuffle(pairs[k + 1], pairs[k + 3], Index{0, 1, 8, 9, 4, 5, 12, 13});
+    quads[k + 3] = __builtin_shuffle(pairs[k + 1], pairs[k + 3], Index{2, 3, 10, 11, 6, 7, 14, 15});
+  }
+  for (int c = 0; c < 4; ++c) {  // then the two halves of eight rows
+    v[c] = __builtin_shuffle(quads[c], quads[c + 4], Index{0, 1, 2, 3, 8, 9, 10, 11});
+    v[c + 4] = __builtin_shuffle(quads[c], quads[c + 4], Index{4, 5, 6, 7, 12, 13, 14, 15});
+  }
+}
+
+// Copies a head slice transposed into [Dp x Tp]; only the padding is zeroed. Blocks of eight
+// keys by eight columns are transposed in registers, so every load and store is a whole vector.
 void gatherTransposed(float* dst, const float* src, long ld, const Padded& p) {
   int t0 = 0;
   for (; t0 + 8 <= p.T; t0 += 8) {
-    const float* s[8];
-    for (int r = 0; r < 8; ++r) s[r] = src + (t0 + r) * ld;
-    for (int k = 0; k < p.D; ++k) {
-      const Vec column = {s[0][k], s[1][k], s[2][k], s[3][k], s[4][k], s[5][k], s[6][k], s[7][k]};
-      store(dst + static_cast<std::size_t>(k) * p.Tp + t0, column);
+    int k0 = 0;
+    for (; k0 + 8 <= p.D; k0 += 8) {
+      Vec block[8];
+      for (int r = 0; r < 8; ++r) block[r] = load(src + (t0 + r) * ld + k0);
+      transpose8x8(block);
+      for (int k = 0; k < 8; ++k) store(dst + static_cast<std::size_t>(k0 + k) * p.Tp + t0, block[k]);
+    }
+    for (int k = k0; k < p.D; ++k) {
+      for (int r = 0; r < 8; ++r) dst[static_cast<std::size_t>(k) * p.Tp + t0 + r] = src[(t0 + r) * ld + k];
     }
   }
   for (int t = t0; t < p.T; ++t) {
@@ -227,14 +249,7 @@ Rows headRows(const float* src, long ld, const Padded& p, float* scratch) {
   return Rows{scratch, p.Dp};
 }
 
-// Where a result for a head slice goes: straight into the slice when the head width is a whole
-// number of vectors, else into scratch that writeBack then copies into the slice.
-Target headTarget(float* dst, long ld, const Padded& p, float* scratch) {
-  return p.D == p.Dp ? Target{dst, ld} : Target{scratch, p.Dp};
-}
-void writeBack(float* dst, long ld, Target result, const Padded& p) {
-  if (result.data != dst) scatterRows(dst, ld, result.data, p);
-}
+
 
 void checkLayout(const AttentionLayout& layout) {
   for (int s = 0; s < layout.sequences; ++s) {
@@ -300,20 +315,17 @@ void attentionForward(float* out, float* probs, const float* qkv, const Attentio
         continue;
       }
       // softmax of scale * (q_i . k_j) over j <= i; the scale is applied here, once per score.
-      // It runs over whole vectors (the scores reach that far): future keys enter as -inf, and
-      // become the zeros they must be afterwards; Eigen would otherwise take a scalar exp for
-      // the row's tail.
-      const int width = roundUp(i + 1, kVector);
-      std::fill(row + i + 1, row + width, -std::numeric_limits<float>::infinity());
-      Eigen::Map<Eigen::ArrayXf> scores(row, width);
+      // (Padding the row to whole vectors with -inf was tried: exp then makes denormals, and the
+      // row took longer than with Eigen's scalar tail.)
+      Eigen::Map<Eigen::ArrayXf> scores(row, i + 1);
       scores = (scale * (scores - scores.maxCoeff())).exp();
       scores /= scores.sum();
       std::fill(row + i + 1, row + p.Tp, 0.0f);
     }
-    float* headOut = out + static_cast<long>(base) * C + h * D;
-    const Target result = headTarget(headOut, C, p, w.out1);
-    rowsTimesMatrix(result, P, headRows(head + 2 * C, C3, p, w.rowsB), p);
-    writeBack(headOut, C, result, p);
+    // Results go through scratch: written straight into the strided slice they cost more in
+    // store misses inside the kernel than the copy afterwards does.
+    rowsTimesMatrix(Target{w.out1, p.Dp}, P, headRows(head + 2 * C, C3, p, w.rowsB), p);
+    scatterRows(out + static_cast<long>(base) * C + h * D, C, w.out1, p);
    });
 }
 
@@ -350,15 +362,13 @@ void attentionBackward(float* dqkv, const float* dout, const float* qkv, const f
       dp = scale * pi * (dp - weighted);
       std::fill(g + width, g + p.Tp, 0.0f);
     }
+    rowsTimesMatrix(Target{w.out1, p.Dp}, w.gradient, K, p);        // dQ = dS K
+    transposedTimesMatrix(Target{w.out2, p.Dp}, w.gradient, Q, p);  // dK = dS^T Q
+    transposedTimesMatrix(Target{w.out3, p.Dp}, P, dO, p);          // dV = P^T dO
     float* dhead = dqkv + base * C3 + h * D;
-    const Target dQ = headTarget(dhead, C3, p, w.out1), dK = headTarget(dhead + C, C3, p, w.out2),
-                 dV = headTarget(dhead + 2 * C, C3, p, w.out3);
-    rowsTimesMatrix(dQ, w.gradient, K, p);        // dQ = dS K
-    transposedTimesMatrix(dK, w.gradient, Q, p);  // dK = dS^T Q
-    transposedTimesMatrix(dV, P, dO, p);          // dV = P^T dO
-    writeBack(dhead, C3, dQ, p);
-    writeBack(dhead + C, C3, dK, p);
-    writeBack(dhead + 2 * C, C3, dV, p);
+    scatterRows(dhead, C3, w.out1, p);
+    scatterRows(dhead + C, C3, w.out2, p);
+    scatterRows(dhead + 2 * C, C3, w.out3, p);
    });
 }
 
