@@ -2,6 +2,8 @@
 
 #include "check.h"
 
+#include <Eigen/Core>
+
 #include <algorithm>
 #include <cmath>
 
@@ -29,10 +31,15 @@ double AdamW::gradientNorm(const FloatBuffer& gradients) {
   partial.resize(static_cast<std::size_t>(blocks));
 #pragma omp parallel for schedule(static)
   for (long b = 0; b < blocks; ++b) {
-    double sum = 0.0;
+    // Four running sums, so that the additions do not wait on each other (and vectorise).
+    double sum[4] = {};
     const long end = std::min(n, (b + 1) * kBlock);
-    for (long i = b * kBlock; i < end; ++i) sum += static_cast<double>(gradients[i]) * gradients[i];
-    partial[static_cast<std::size_t>(b)] = sum;
+    long i = b * kBlock;
+    for (; i + 4 <= end; i += 4) {
+      for (int k = 0; k < 4; ++k) sum[k] += static_cast<double>(gradients[i + k]) * gradients[i + k];
+    }
+    for (; i < end; ++i) sum[0] += static_cast<double>(gradients[i]) * gradients[i];
+    partial[static_cast<std::size_t>(b)] = (sum[0] + sum[1]) + (sum[2] + sum[3]);
   }
   double total = 0.0;
   for (double p : partial) total += p;
@@ -60,16 +67,24 @@ double AdamW::step(FloatBuffer& parameters, FloatBuffer& gradients, double learn
   float* m = m_m.data();
   float* v = m_v.data();
   const float* decay = m_decay.data();
-#pragma omp parallel for simd schedule(static)
-  for (long i = 0; i < n; ++i) {
-    const float grad = g[i] * clip;
-    g[i] = grad;
+  // In chunks that stay in L1, as Eigen array expressions: a plain loop stays scalar (GCC will
+  // not vectorise std::sqrt while it may set errno).
+  constexpr long kChunk = 2048;
+  const long chunks = (n + kChunk - 1) / kChunk;
+#pragma omp parallel for schedule(static)
+  for (long c = 0; c < chunks; ++c) {
+    const long begin = c * kChunk;
+    const long len = std::min(kChunk, n - begin);
+    using Map = Eigen::Map<Eigen::ArrayXf>;
+    Map P(p + begin, len), G(g + begin, len), M(m + begin, len), V(v + begin, len);
+    const Eigen::Map<const Eigen::ArrayXf> decayRate(decay + begin, len);
     // PyTorch AdamW: p *= 1 - lr wd; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
     // p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
-    p[i] *= 1.0f - lr * decay[i];
-    m[i] = b1 * m[i] + (1.0f - b1) * grad;
-    v[i] = b2 * v[i] + (1.0f - b2) * grad * grad;
-    p[i] -= stepSize * m[i] / (std::sqrt(v[i]) * invSqrtCorrection2 + eps);
+    G *= clip;
+    P *= 1.0f - lr * decayRate;
+    M = b1 * M + (1.0f - b1) * G;
+    V = b2 * V + (1.0f - b2) * G.square();
+    P -= stepSize * M / (V.sqrt() * invSqrtCorrection2 + eps);
   }
   return norm;
 }

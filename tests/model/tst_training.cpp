@@ -1,6 +1,9 @@
 // Specification of training: a short run learns binary majority, runs repeat exactly from their
 // seed, the configuration is validated with every problem named, and evaluation covers every
 // length of every test bin.
+#include "adamw.h"
+#include "parameters.h"
+#include "rng.h"
 #include "task_registry.h"
 #include "trainer.h"
 
@@ -34,6 +37,23 @@ TrainingConfig quickMajority() {
   return c;
 }
 
+ModelConfig smallModel() {
+  ModelConfig config;
+  config.vocabSize = config.outputSize = 5;
+  config.tiedHead = false;
+  config.layers = 1;
+  config.heads = 2;
+  config.dModel = 8;
+  config.positions = 6;
+  return config;
+}
+
+FloatBuffer filled(std::size_t size, Rng& rng, double scale) {
+  FloatBuffer values(size);
+  for (auto& v : values) v = static_cast<float>(scale * rng.normal());
+  return values;
+}
+
 std::vector<double> lossCurve(const TrainingConfig& config, int steps) {
   Trainer trainer(task(config.task.c_str()), config);
   std::vector<double> losses;
@@ -47,6 +67,59 @@ class TestTraining : public QObject {
   Q_OBJECT
 
  private slots:
+  void adamWStepFollowsPyTorchsFormula() {
+    const ParameterLayout layout(smallModel());
+    AdamWSettings settings;
+    settings.weightDecay = 0.1;
+    settings.clipNorm = 0.0;
+    AdamW optimizer(layout, settings);
+    Rng rng(3);
+    FloatBuffer parameters = filled(layout.totalSize(), rng, 1.0);
+    std::vector<double> p(parameters.begin(), parameters.end()), m(p.size()), v(p.size());
+    const double lr = 1e-2, b1 = settings.beta1, b2 = settings.beta2, eps = settings.epsilon;
+    for (int t = 1; t <= 3; ++t) {
+      FloatBuffer gradients = filled(layout.totalSize(), rng, 0.1);
+      for (const TensorSlot& slot : layout.tensors()) {
+        for (std::size_t i = slot.offset; i < slot.offset + slot.size; ++i) {
+          const double g = gradients[i];
+          if (slot.weightDecay) p[i] *= 1 - lr * settings.weightDecay;
+          m[i] = b1 * m[i] + (1 - b1) * g;
+          v[i] = b2 * v[i] + (1 - b2) * g * g;
+          const double mHat = m[i] / (1 - std::pow(b1, t)), vHat = v[i] / (1 - std::pow(b2, t));
+          p[i] -= lr * mHat / (std::sqrt(vHat) + eps);
+        }
+      }
+      optimizer.step(parameters, gradients, lr);
+      for (const TensorSlot& slot : layout.tensors()) {  // (the arena pads between tensors)
+        for (std::size_t i = slot.offset; i < slot.offset + slot.size; ++i) {
+          QVERIFY2(std::fabs(parameters[i] - p[i]) < 1e-5 * (1 + std::fabs(p[i])),
+                   qPrintable(QString("step %1, %2").arg(t).arg(QString::fromStdString(slot.name))));
+        }
+      }
+    }
+  }
+
+  void adamWClipsTheGlobalGradientNorm() {
+    const ParameterLayout layout(smallModel());
+    AdamWSettings settings;
+    settings.clipNorm = 1.0;
+    AdamW optimizer(layout, settings);
+    Rng rng(4);
+    FloatBuffer parameters = filled(layout.totalSize(), rng, 1.0);
+    FloatBuffer gradients = filled(layout.totalSize(), rng, 1.0);
+    const FloatBuffer original = gradients;
+    double expectedNorm = 0;
+    for (float g : original) expectedNorm += double(g) * g;
+    expectedNorm = std::sqrt(expectedNorm);
+    QVERIFY(expectedNorm > 5);
+    const double norm = optimizer.step(parameters, gradients, 1e-3);
+    QVERIFY(std::fabs(norm - expectedNorm) < 1e-6 * expectedNorm);
+    const double scale = settings.clipNorm / (expectedNorm + 1e-6);
+    for (std::size_t i = 0; i < gradients.size(); ++i) {
+      QVERIFY(std::fabs(gradients[i] - original[i] * scale) < 1e-6);
+    }
+  }
+
   void binaryMajorityReachesPerfectInDistributionAccuracy() {
     Trainer trainer(task("bin_majority"), quickMajority());
     QElapsedTimer clock;
