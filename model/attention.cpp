@@ -259,15 +259,16 @@ void checkLayout(const AttentionLayout& layout) {
 
 // One (sequence, head) pair of the packed batch: the unit of work of one thread.
 struct HeadTask {
-  int sequence, head, base;  // base: the sequence's first row
   Padded p;
-  Scratch w;                 // the running thread's scratch, laid out for this pair
-  const float* qkvHead;      // the head's query columns in the sequence's first qkv row
+  Scratch w;                // the running thread's scratch, laid out for this pair
+  long qkvOffset;           // the head's query columns in the sequence's first row of [N x 3C]
+  long outOffset;           // the head's columns in the sequence's first row of [N x C]
+  std::size_t probOffset;   // the pair's probabilities in the layer's probability buffer
 };
 
 // Runs body(task) for every (sequence, head) pair, one pair at a time per OpenMP thread.
 template <typename Body>
-void forEachSequenceHead(const AttentionLayout& layout, const float* qkv, int C, int H, float* scratch, Body body) {
+void forEachSequenceHead(const AttentionLayout& layout, int C, int H, float* scratch, Body body) {
   LL_CHECK(C % H == 0);
   checkLayout(layout);
   const int D = C / H;
@@ -277,10 +278,11 @@ void forEachSequenceHead(const AttentionLayout& layout, const float* qkv, int C,
 #pragma omp parallel for schedule(dynamic, 1)
   for (int task = 0; task < tasks; ++task) {
     const int s = task / H, h = task % H;
-    const int base = layout.sequenceStart[s];
-    const Padded p(layout.sequenceStart[s + 1] - base, D);
-    body(HeadTask{s, h, base, p, Scratch(scratch + perThread * static_cast<std::size_t>(omp_get_thread_num()), p),
-                  qkv + base * C3 + h * D});
+    const long base = layout.sequenceStart[s];
+    const Padded p(layout.sequenceStart[s + 1] - layout.sequenceStart[s], D);
+    body(HeadTask{p, Scratch(scratch + perThread * static_cast<std::size_t>(omp_get_thread_num()), p),
+                  base * C3 + h * D, base * C + h * D,
+                  layout.probOffset[s] + static_cast<std::size_t>(h) * attentionProbFloats(p.T)});
   }
 }
 
@@ -300,13 +302,12 @@ void attentionForward(float* out, float* probs, const float* qkv, const Attentio
                       int C, int H, float* scratch) {
   const long C3 = 3L * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(C / H));
-  forEachSequenceHead(layout, qkv, C, H, scratch, [&](const HeadTask& task) {
-    const int s = task.sequence, h = task.head, base = task.base, D = task.p.D;
+  forEachSequenceHead(layout, C, H, scratch, [&](const HeadTask& task) {
     const Padded& p = task.p;
     const Scratch& w = task.w;
-    const float* head = task.qkvHead;
+    const float* head = qkv + task.qkvOffset;
     gatherTransposed(w.transposed, head + C, C3, p);  // keys, as columns
-    float* P = probs + layout.probOffset[s] + static_cast<std::size_t>(h) * attentionProbFloats(p.T);
+    float* P = probs + task.probOffset;
     causalScores(P, Rows{head, C3}, w.transposed, p);
     for (int i = 0; i < p.Tr; ++i) {
       float* row = P + static_cast<std::size_t>(i) * p.Tp;
@@ -325,7 +326,7 @@ void attentionForward(float* out, float* probs, const float* qkv, const Attentio
     // Results go through scratch: written straight into the strided slice they cost more in
     // store misses inside the kernel than the copy afterwards does.
     rowsTimesMatrix(Target{w.out1, p.Dp}, P, headRows(head + 2 * C, C3, p, w.rowsB), p);
-    scatterRows(out + static_cast<long>(base) * C + h * D, C, w.out1, p);
+    scatterRows(out + task.outOffset, C, w.out1, p);
    });
 }
 
@@ -336,16 +337,15 @@ void attentionBackward(float* dqkv, const float* dout, const float* qkv, const f
   // dq_i = sum_j ds_ij k_j; dk_j = sum_i ds_ij q_i; dv_j = sum_i p_ij do_i.
   const long C3 = 3L * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(C / H));
-  forEachSequenceHead(layout, qkv, C, H, scratch, [&](const HeadTask& task) {
-    const int s = task.sequence, h = task.head, base = task.base, D = task.p.D;
+  forEachSequenceHead(layout, C, H, scratch, [&](const HeadTask& task) {
     const Padded& p = task.p;
     const Scratch& w = task.w;
-    const float* head = task.qkvHead;
-    const Rows dO = headRows(dout + static_cast<long>(base) * C + h * D, C, p, w.rowsA);
+    const float* head = qkv + task.qkvOffset;
+    const Rows dO = headRows(dout + task.outOffset, C, p, w.rowsA);
     const Rows K = headRows(head + C, C3, p, w.rowsB);
     const Rows Q = headRows(head, C3, p, w.rowsC);
     gatherTransposed(w.transposed, head + 2 * C, C3, p);  // values, as columns
-    const float* P = probs + layout.probOffset[s] + static_cast<std::size_t>(h) * attentionProbFloats(p.T);
+    const float* P = probs + task.probOffset;
     causalScores(w.gradient, dO, w.transposed, p);  // dp
     for (int i = 0; i < p.Tr; ++i) {
       float* g = w.gradient + static_cast<std::size_t>(i) * p.Tp;
@@ -365,7 +365,7 @@ void attentionBackward(float* dqkv, const float* dout, const float* qkv, const f
     rowsTimesMatrix(Target{w.out1, p.Dp}, w.gradient, K, p);        // dQ = dS K
     transposedTimesMatrix(Target{w.out2, p.Dp}, w.gradient, Q, p);  // dK = dS^T Q
     transposedTimesMatrix(Target{w.out3, p.Dp}, P, dO, p);          // dV = P^T dO
-    float* dhead = dqkv + base * C3 + h * D;
+    float* dhead = dqkv + task.qkvOffset;
     scatterRows(dhead, C3, w.out1, p);
     scatterRows(dhead + C, C3, w.out2, p);
     scatterRows(dhead + 2 * C, C3, w.out3, p);
