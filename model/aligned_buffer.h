@@ -39,10 +39,11 @@ struct AlignedAllocator {
 
 using FloatBuffer = std::vector<float, AlignedAllocator<float>>;
 
-// For the matrices that weight gradients read as the right-hand operand B of A^T * B: oneDNN 2.6's
-// AVX2 sgemm runs that product about a quarter slower when B starts on a 32-byte boundary
-// (measured for [128 x 3200] * [3200 x 512]: 64 against 84 GFLOP/s on one core, 110 against
-// 135 on two; no other product shape of the model cares), so these start 16 bytes past one.
+// For a dense matrix that a weight gradient reads as the right-hand operand B of A^T * B:
+// oneDNN 2.6's AVX2 sgemm runs that product slower when B starts on a 32-byte boundary and its
+// rows are a multiple of 512 bytes apart (measured for [128 x 3200] * [3200 x 128]: 79 against
+// 86 GFLOP/s on one core), so such a matrix starts 16 bytes past one. The wide matrices in that
+// role have padded rows instead, which is faster still (see Workspace::paddedStride).
 using SkewedFloatBuffer = std::vector<float, AlignedAllocator<float, 64, 16>>;
 
 }  // namespace lengthlab

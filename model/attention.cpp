@@ -261,9 +261,13 @@ void checkLayout(const AttentionLayout& layout) {
 struct HeadTask {
   Padded p;
   Scratch w;                // the running thread's scratch, laid out for this pair
-  long qkvOffset;           // the head's query columns in the sequence's first row of [N x 3C]
-  long outOffset;           // the head's columns in the sequence's first row of [N x C]
+  long firstRow;            // the sequence's first row in the packed batch
+  int column;               // the head's first column within q, k, v or the output (h D)
   std::size_t probOffset;   // the pair's probabilities in the layer's probability buffer
+
+  // The head's first element (its query columns, for a qkv matrix) in a matrix of row stride ld.
+  template <typename T>
+  T* at(T* matrix, long ld) const { return matrix + firstRow * ld + column; }
 };
 
 // Runs body(task) for every (sequence, head) pair, one pair at a time per OpenMP thread.
@@ -272,16 +276,14 @@ void forEachSequenceHead(const AttentionLayout& layout, int C, int H, float* scr
   LL_CHECK(C % H == 0);
   checkLayout(layout);
   const int D = C / H;
-  const long C3 = 3L * C;
   const std::size_t perThread = attentionScratchPerThread(layout.longest, D);
   const int tasks = layout.sequences * H;
 #pragma omp parallel for schedule(dynamic, 1)
   for (int task = 0; task < tasks; ++task) {
     const int s = task / H, h = task % H;
-    const long base = layout.sequenceStart[s];
     const Padded p(layout.sequenceStart[s + 1] - layout.sequenceStart[s], D);
     body(HeadTask{p, Scratch(scratch + perThread * static_cast<std::size_t>(omp_get_thread_num()), p),
-                  base * C3 + h * D, base * C + h * D,
+                  layout.sequenceStart[s], h * D,
                   layout.probOffset[s] + static_cast<std::size_t>(h) * attentionProbFloats(p.T)});
   }
 }
@@ -305,7 +307,7 @@ void attentionForward(float* out, float* probs, const float* qkv, const Attentio
   forEachSequenceHead(layout, C, H, scratch, [&](const HeadTask& task) {
     const Padded& p = task.p;
     const Scratch& w = task.w;
-    const float* head = qkv + task.qkvOffset;
+    const float* head = task.at(qkv, C3);
     gatherTransposed(w.transposed, head + C, C3, p);  // keys, as columns
     float* P = probs + task.probOffset;
     causalScores(P, Rows{head, C3}, w.transposed, p);
@@ -326,11 +328,11 @@ void attentionForward(float* out, float* probs, const float* qkv, const Attentio
     // Results go through scratch: written straight into the strided slice they cost more in
     // store misses inside the kernel than the copy afterwards does.
     rowsTimesMatrix(Target{w.out1, p.Dp}, P, headRows(head + 2 * C, C3, p, w.rowsB), p);
-    scatterRows(out + task.outOffset, C, w.out1, p);
+    scatterRows(task.at(out, C), C, w.out1, p);
    });
 }
 
-void attentionBackward(float* dqkv, const float* dout, const float* qkv, const float* probs,
+void attentionBackward(float* dqkv, int ldDqkv, const float* dout, const float* qkv, const float* probs,
                        const AttentionLayout& layout, int C, int H, float* scratch) {
   // Forward, per sequence and head: s_ij = scale q_i.k_j (j <= i), p_i = softmax(s_i),
   // o_i = sum_j p_ij v_j. Backward: dp_ij = do_i.v_j; ds_ij = scale p_ij (dp_ij - sum_k p_ik dp_ik);
@@ -340,8 +342,8 @@ void attentionBackward(float* dqkv, const float* dout, const float* qkv, const f
   forEachSequenceHead(layout, C, H, scratch, [&](const HeadTask& task) {
     const Padded& p = task.p;
     const Scratch& w = task.w;
-    const float* head = qkv + task.qkvOffset;
-    const Rows dO = headRows(dout + task.outOffset, C, p, w.rowsA);
+    const float* head = task.at(qkv, C3);
+    const Rows dO = headRows(task.at(dout, C), C, p, w.rowsA);
     const Rows K = headRows(head + C, C3, p, w.rowsB);
     const Rows Q = headRows(head, C3, p, w.rowsC);
     gatherTransposed(w.transposed, head + 2 * C, C3, p);  // values, as columns
@@ -365,10 +367,10 @@ void attentionBackward(float* dqkv, const float* dout, const float* qkv, const f
     rowsTimesMatrix(Target{w.out1, p.Dp}, w.gradient, K, p);        // dQ = dS K
     transposedTimesMatrix(Target{w.out2, p.Dp}, w.gradient, Q, p);  // dK = dS^T Q
     transposedTimesMatrix(Target{w.out3, p.Dp}, P, dO, p);          // dV = P^T dO
-    float* dhead = dqkv + task.qkvOffset;
-    scatterRows(dhead, C3, w.out1, p);
-    scatterRows(dhead + C, C3, w.out2, p);
-    scatterRows(dhead + 2 * C, C3, w.out3, p);
+    float* dhead = task.at(dqkv, ldDqkv);
+    scatterRows(dhead, ldDqkv, w.out1, p);
+    scatterRows(dhead + C, ldDqkv, w.out2, p);
+    scatterRows(dhead + 2 * C, ldDqkv, w.out3, p);
    });
 }
 

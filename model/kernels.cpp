@@ -169,9 +169,9 @@ void layerNormBackward(float* din, float* dweight, float* dbias, const float* do
   }
 }
 
-void linearForward(float* out, const float* in, const float* weight, const float* bias, int N,
-                   int In, int Out, const float* residual) {
-  matmul(in, Transpose::No, weight, Transpose::No, out, N, Out, In, false);
+void linearForward(float* out, const float* in, int ldIn, const float* weight, const float* bias,
+                   int N, int In, int Out, const float* residual) {
+  matmul(in, Transpose::No, ldIn, weight, Transpose::No, Out, out, Out, N, Out, In, false);
   if (!bias && !residual) return;
 #pragma omp parallel for schedule(static)
   for (int n = 0; n < N; ++n) {
@@ -186,12 +186,12 @@ void linearForward(float* out, const float* in, const float* weight, const float
   }
 }
 
-void linearBackward(float* din, float* dweight, float* dbias, const float* dout, const float* in,
-                    const float* weight, int N, int In, int Out) {
+void linearBackward(float* din, float* dweight, float* dbias, const float* dout, int ldOut,
+                    const float* in, int ldIn, const float* weight, int N, int In, int Out) {
   // Forward: out = in @ W + b.  din = dout @ W^T;  dW += in^T @ dout;  db += colsum(dout).
-  if (din) matmul(dout, Transpose::No, weight, Transpose::Yes, din, N, In, Out, false);
+  if (din) matmul(dout, Transpose::No, ldOut, weight, Transpose::Yes, Out, din, ldIn, N, In, Out, false);
   if (In <= Out) {
-    matmul(in, Transpose::Yes, dout, Transpose::No, dweight, In, Out, N, true);
+    matmul(in, Transpose::Yes, ldIn, dout, Transpose::No, ldOut, dweight, Out, In, Out, N, true);
   } else {
     // oneDNN's gemm runs the long reduction over N about a fifth faster when its output has
     // fewer rows than columns (measured for the MLP's [4C x C] projection), so form dW^T and
@@ -199,10 +199,11 @@ void linearBackward(float* din, float* dweight, float* dbias, const float* dout,
     thread_local FloatBuffer transposed;
     const auto size = static_cast<std::size_t>(In) * static_cast<std::size_t>(Out);
     if (transposed.size() < size) transposed.resize(size);
-    matmul(dout, Transpose::Yes, in, Transpose::No, transposed.data(), Out, In, N, false);
+    matmul(dout, Transpose::Yes, ldOut, in, Transpose::No, ldIn, transposed.data(), In, Out, In, N,
+           false);
     addTransposed(dweight, transposed.data(), In, Out);
   }
-  if (dbias) addColumnSums(dbias, dout, N, Out);
+  if (dbias) addColumnSums(dbias, dout, ldOut, N, Out);
 }
 
 namespace {
@@ -238,9 +239,9 @@ void geluForward(float* out, float* derivative, const float* in, std::size_t cou
   }
 }
 
-void linearGeluForward(float* activation, float* derivative, const float* in, const float* weight,
-                       const float* bias, int N, int In, int Out) {
-  matmul(in, Transpose::No, weight, Transpose::No, activation, N, Out, In, false);
+void linearGeluForward(float* activation, float* derivative, int ld, const float* in,
+                       const float* weight, const float* bias, int N, int In, int Out) {
+  matmul(in, Transpose::No, In, weight, Transpose::No, Out, activation, ld, N, Out, In, false);
   // One pass over the [N x Out] result for the bias, the slope and the activation, in place.
   const ConstArrayMap b(bias, Out);
 #pragma omp parallel
@@ -248,15 +249,16 @@ void linearGeluForward(float* activation, float* derivative, const float* in, co
     FloatBuffer& scratch = rowScratch(Out);
 #pragma omp for schedule(static)
     for (int n = 0; n < N; ++n) {
-      ArrayMap x(activation + at(n, Out, 0), Out);
+      ArrayMap x(activation + at(n, ld, 0), Out);
       x += b;
-      geluInto(x, derivative + at(n, Out, 0), ConstArrayMap(x.data(), Out),
+      geluInto(x, derivative + at(n, ld, 0), ConstArrayMap(x.data(), Out),
                ArrayMap(scratch.data(), Out));
     }
   }
 }
 
-void geluBackward(float* din, float* dbias, const float* derivative, const float* dout, int N, int C) {
+void geluBackward(float* din, float* dbias, const float* derivative, const float* dout, int ld,
+                  int N, int C) {
   // dbias += sum_n din: the bias is added to x before the activation.
   const int threads = omp_get_max_threads();
   float* partial = dbias ? partialRows(threads, C) : nullptr;
@@ -268,8 +270,8 @@ void geluBackward(float* din, float* dbias, const float* derivative, const float
     used = nt;
     const auto [begin, end] = rowBlock(N, t, nt);
     for (int n = begin; n < end; ++n) {
-      ArrayMap dx(din + at(n, C, 0), C);
-      dx = ConstArrayMap(dout + at(n, C, 0), C) * ConstArrayMap(derivative + at(n, C, 0), C);
+      ArrayMap dx(din + at(n, ld, 0), C);
+      dx = ConstArrayMap(dout + at(n, ld, 0), C) * ConstArrayMap(derivative + at(n, ld, 0), C);
       if (partial) ArrayMap(partial + static_cast<std::size_t>(t) * C, C) += dx;
     }
   }
@@ -318,7 +320,7 @@ double sigmoidBinaryCrossEntropy(float* dlogits, float* rowLoss, const float* lo
   return R > 0 ? total / (static_cast<double>(R) * O) : 0.0;
 }
 
-void addColumnSums(float* out, const float* in, int N, int C) {
+void addColumnSums(float* out, const float* in, int ld, int N, int C) {
   const int threads = omp_get_max_threads();
   float* partial = partialRows(threads, C);
   int used = 1;
@@ -330,7 +332,7 @@ void addColumnSums(float* out, const float* in, int N, int C) {
     float* mine = partial + static_cast<std::size_t>(t) * C;
     const auto [begin, end] = rowBlock(N, t, nt);
     for (int n = begin; n < end; ++n) {
-      const float* x = in + at(n, C, 0);
+      const float* x = in + at(n, ld, 0);
       for (int c = 0; c < C; ++c) mine[c] += x[c];
     }
   }

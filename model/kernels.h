@@ -1,7 +1,9 @@
 // The transformer's layers as forward/backward pairs over packed batches (see batch.h).
 // Letters: N rows (tokens of all sequences end to end), C model width, H heads, D = C / H head
 // width, T length of one sequence, S sequences, R scored rows, O output units, V vocabulary,
-// P position-table rows. All matrices are row-major float.
+// P position-table rows. All matrices are row-major float. A parameter named ld... is the row
+// stride of the matrix before it, in floats (at least its width): the workspace pads the rows of
+// some wide matrices (see Workspace), and the kernels that touch those take the stride.
 // Backward functions either overwrite their input gradient ("din =") or add to it ("din +="), as
 // each comment says; parameter gradients are always added to, so a caller zeroes them once.
 // Matrix products go through matmul(); element-wise work is vectorised loops split over OpenMP
@@ -30,26 +32,29 @@ void layerNormBackward(float* din /*[N,C]*/, float* dweight, float* dbias, const
                        const float* weight, int N, int C);
 
 // out = in @ weight + bias (+ residual), weight stored [In, Out] (GPT-2 Conv1D layout)
-void linearForward(float* out /*[N,Out]*/, const float* in /*[N,In]*/, const float* weight /*[In,Out]*/,
-                   const float* bias /*[Out] or null*/, int N, int In, int Out,
-                   const float* residual /*[N,Out] or null*/ = nullptr);
+void linearForward(float* out /*[N,Out]*/, const float* in /*[N,In]*/, int ldIn,
+                   const float* weight /*[In,Out]*/, const float* bias /*[Out] or null*/, int N,
+                   int In, int Out, const float* residual /*[N,Out] or null*/ = nullptr);
 // din = dout @ weight^T (skipped when din is null);  dweight += in^T @ dout;  dbias += sum_n dout
+// din has the row stride of in.
 void linearBackward(float* din /*[N,In] or null*/, float* dweight, float* dbias /*or null*/,
-                    const float* dout /*[N,Out]*/, const float* in /*[N,In]*/, const float* weight,
-                    int N, int In, int Out);
+                    const float* dout /*[N,Out]*/, int ldOut, const float* in /*[N,In]*/, int ldIn,
+                    const float* weight, int N, int In, int Out);
 
 // out = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))   (GPT-2's tanh approximation);
 // derivative (when not null) = d out / dx, which is all the backward pass needs of x.
 void geluForward(float* out, float* derivative /*or null*/, const float* in, std::size_t count);
 // activation = gelu(in @ weight + bias), derivative = gelu'(in @ weight + bias): the MLP's first
 // half. Keeping the slope instead of the pre-activation makes geluBackward one multiplication
-// rather than a second tanh per element.
-void linearGeluForward(float* activation /*[N,Out]*/, float* derivative /*[N,Out]*/,
+// rather than a second tanh per element. activation and derivative share the row stride ld.
+void linearGeluForward(float* activation /*[N,Out]*/, float* derivative /*[N,Out]*/, int ld,
                        const float* in /*[N,In]*/, const float* weight /*[In,Out]*/,
                        const float* bias /*[Out]*/, int N, int In, int Out);
-// din = dout * derivative (din may alias dout);  dbias += sum_n din when dbias is not null
+// din = dout * derivative (din may alias dout);  dbias += sum_n din when dbias is not null.
+// All three share the row stride ld.
 void geluBackward(float* din /*[N,C]*/, float* dbias /*[C] or null*/,
-                  const float* derivative /*[N,C]*/, const float* dout /*[N,C]*/, int N, int C);
+                  const float* derivative /*[N,C]*/, const float* dout /*[N,C]*/, int ld, int N,
+                  int C);
 
 // One head's attention probabilities for a sequence of length T: attentionProbRows(T) query rows
 // of attentionProbStride(T) floats (key columns), zero above the diagonal and in the padding. The
@@ -76,7 +81,7 @@ std::size_t attentionScratchPerThread(int longest, int D);
 void attentionForward(float* out /*[N,C]*/, float* probs, const float* qkv /*[N,3C]*/,
                       const AttentionLayout& layout, int C, int H, float* scratch /*threads x per-thread*/);
 // dqkv = gradient of the attention output with respect to qkv (overwritten)
-void attentionBackward(float* dqkv /*[N,3C]*/, const float* dout /*[N,C]*/, const float* qkv,
+void attentionBackward(float* dqkv /*[N,3C]*/, int ldDqkv, const float* dout /*[N,C]*/, const float* qkv,
                        const float* probs, const AttentionLayout& layout, int C, int H,
                        float* scratch);
 
@@ -90,6 +95,6 @@ double sigmoidBinaryCrossEntropy(float* dlogits /*[R,O]*/, float* rowLoss /*[R]*
                                  int R, int O);
 
 // out[c] += sum_n in[n, c]
-void addColumnSums(float* out /*[C]*/, const float* in /*[N,C]*/, int N, int C);
+void addColumnSums(float* out /*[C]*/, const float* in /*[N,C]*/, int ld, int N, int C);
 
 }  // namespace lengthlab

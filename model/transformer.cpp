@@ -41,17 +41,16 @@ std::size_t Workspace::bytes() const {
   std::size_t floats = 0;
   for (const auto& l : m_layers) {
     for (const auto* v : {&l.ln1, &l.ln1Mean, &l.ln1Rstd, &l.qkv, &l.probs, &l.attOut,
-                          &l.residualMid, &l.ln2, &l.ln2Mean, &l.ln2Rstd, &l.geluSlope}) {
+                          &l.residualMid, &l.ln2, &l.ln2Mean, &l.ln2Rstd, &l.gelu, &l.geluSlope}) {
       floats += v->capacity();
     }
-    floats += l.gelu.capacity();
   }
   for (const auto& r : m_residual) floats += r.capacity();
   for (const auto* v : {&m_lnf, &m_lnfMean, &m_lnfRstd, &m_headIn, &m_logits, &m_dLogits,
                         &m_rowLoss, &m_dHeadIn, &m_dLn, &m_dAttOut, &m_attentionScratch}) {
     floats += v->capacity();
   }
-  for (const auto* v : {&m_dResidual, &m_dQkv, &m_dMlp}) floats += v->capacity();
+  floats += m_dResidual.capacity() + m_dQkv.capacity() + m_dMlp.capacity();
   return floats * sizeof(float) + m_probOffset.capacity() * sizeof(std::size_t);
 }
 
@@ -61,6 +60,8 @@ void Workspace::prepare(const ModelConfig& config, const Batch& batch, int logit
   const int S = batch.sequences();
   const int H = config.heads;
   m_heads = H;
+  m_qkvStride = paddedStride(3 * config.dModel);
+  m_mlpStride = paddedStride(4 * config.dModel);
   m_probOffset.resize(static_cast<std::size_t>(S) + 1);
   m_probOffset[0] = 0;
   for (int s = 0; s < S; ++s) {
@@ -77,8 +78,8 @@ void Workspace::prepare(const ModelConfig& config, const Batch& batch, int logit
     for (auto* v : {&l.ln1, &l.attOut, &l.residualMid, &l.ln2}) grow(*v, N * C);
     for (auto* v : {&l.ln1Mean, &l.ln1Rstd, &l.ln2Mean, &l.ln2Rstd}) grow(*v, N);
     grow(l.qkv, N * 3 * C);
-    grow(l.geluSlope, N * 4 * C);
-    grow(l.gelu, N * 4 * C);
+    grow(l.geluSlope, N * static_cast<std::size_t>(m_mlpStride));
+    grow(l.gelu, N * static_cast<std::size_t>(m_mlpStride));
     grow(l.probs, m_probOffset[S]);
   }
   m_residual.resize(static_cast<std::size_t>(config.layers) + 1);
@@ -95,8 +96,8 @@ void Workspace::prepare(const ModelConfig& config, const Batch& batch, int logit
   grow(m_dHeadIn, R * C);
   for (auto* v : {&m_dLn, &m_dAttOut}) grow(*v, N * C);
   grow(m_dResidual, N * C);
-  grow(m_dQkv, N * 3 * C);
-  grow(m_dMlp, N * 4 * C);
+  grow(m_dQkv, N * static_cast<std::size_t>(m_qkvStride));
+  grow(m_dMlp, N * static_cast<std::size_t>(m_mlpStride));
   grow(m_attentionScratch,
        attentionScratchPerThread(m_attentionLayout.longest, config.dHead()) *
            static_cast<std::size_t>(omp_get_max_threads()));
@@ -149,16 +150,17 @@ void Transformer::forward(const Batch& batch, Workspace& ws, Rows rows) const {
     const float* x = ws.m_residual[l].data();
     layerNormForward(a.ln1.data(), a.ln1Mean.data(), a.ln1Rstd.data(), x, p.ln1Weight, p.ln1Bias,
                      N, C);
-    linearForward(a.qkv.data(), a.ln1.data(), p.qkvWeight, p.qkvBias, N, C, 3 * C);
+    linearForward(a.qkv.data(), a.ln1.data(), C, p.qkvWeight, p.qkvBias, N, C, 3 * C);
     attentionForward(a.attOut.data(), a.probs.data(), a.qkv.data(), ws.m_attentionLayout, C, H,
                      ws.m_attentionScratch.data());
-    linearForward(a.residualMid.data(), a.attOut.data(), p.attnProjWeight, p.attnProjBias, N, C, C,
-                  x);
+    linearForward(a.residualMid.data(), a.attOut.data(), C, p.attnProjWeight, p.attnProjBias, N, C,
+                  C, x);
     layerNormForward(a.ln2.data(), a.ln2Mean.data(), a.ln2Rstd.data(), a.residualMid.data(),
                      p.ln2Weight, p.ln2Bias, N, C);
-    linearGeluForward(a.gelu.data(), a.geluSlope.data(), a.ln2.data(), p.fcWeight, p.fcBias, N, C, 4 * C);
-    linearForward(ws.m_residual[l + 1].data(), a.gelu.data(), p.fcProjWeight, p.fcProjBias, N,
-                  4 * C, C, a.residualMid.data());
+    linearGeluForward(a.gelu.data(), a.geluSlope.data(), ws.m_mlpStride, a.ln2.data(), p.fcWeight,
+                      p.fcBias, N, C, 4 * C);
+    linearForward(ws.m_residual[l + 1].data(), a.gelu.data(), ws.m_mlpStride, p.fcProjWeight,
+                  p.fcProjBias, N, 4 * C, C, a.residualMid.data());
   }
   const float* last = ws.m_residual[m_config.layers].data();
   layerNormForward(ws.m_lnf.data(), ws.m_lnfMean.data(), ws.m_lnfRstd.data(), last, w.lnfWeight,
@@ -221,20 +223,21 @@ void Transformer::backward(const Batch& batch, Workspace& ws) {
     const LayerTensors& d = g.layers[l];
     const Workspace::Layer& a = ws.m_layers[l];
     // x_out = mid + fcProj(gelu(fc(LN2(mid)))): dRes is d/dx_out and flows straight to mid.
-    linearBackward(ws.m_dMlp.data(), d.fcProjWeight, d.fcProjBias, dRes, a.gelu.data(),
+    const int mlp = ws.m_mlpStride;
+    linearBackward(ws.m_dMlp.data(), d.fcProjWeight, d.fcProjBias, dRes, C, a.gelu.data(), mlp,
                    p.fcProjWeight, N, 4 * C, C);
-    geluBackward(ws.m_dMlp.data(), d.fcBias, a.geluSlope.data(), ws.m_dMlp.data(), N, 4 * C);
-    linearBackward(dLn, d.fcWeight, nullptr, ws.m_dMlp.data(), a.ln2.data(), p.fcWeight, N, C,
-                   4 * C);
+    geluBackward(ws.m_dMlp.data(), d.fcBias, a.geluSlope.data(), ws.m_dMlp.data(), mlp, N, 4 * C);
+    linearBackward(dLn, d.fcWeight, nullptr, ws.m_dMlp.data(), mlp, a.ln2.data(), C, p.fcWeight,
+                   N, C, 4 * C);
     layerNormBackward(dRes, d.ln2Weight, d.ln2Bias, dLn, a.residualMid.data(), a.ln2Mean.data(),
                       a.ln2Rstd.data(), p.ln2Weight, N, C);
     // mid = x_in + proj(attention(qkv(LN1(x_in)))): dRes is now d/dmid and flows to x_in.
-    linearBackward(ws.m_dAttOut.data(), d.attnProjWeight, d.attnProjBias, dRes, a.attOut.data(),
-                   p.attnProjWeight, N, C, C);
-    attentionBackward(ws.m_dQkv.data(), ws.m_dAttOut.data(), a.qkv.data(), a.probs.data(),
-                      ws.m_attentionLayout, C, H, ws.m_attentionScratch.data());
-    linearBackward(dLn, d.qkvWeight, d.qkvBias, ws.m_dQkv.data(), a.ln1.data(), p.qkvWeight, N, C,
-                   3 * C);
+    linearBackward(ws.m_dAttOut.data(), d.attnProjWeight, d.attnProjBias, dRes, C,
+                   a.attOut.data(), C, p.attnProjWeight, N, C, C);
+    attentionBackward(ws.m_dQkv.data(), ws.m_qkvStride, ws.m_dAttOut.data(), a.qkv.data(),
+                      a.probs.data(), ws.m_attentionLayout, C, H, ws.m_attentionScratch.data());
+    linearBackward(dLn, d.qkvWeight, d.qkvBias, ws.m_dQkv.data(), ws.m_qkvStride, a.ln1.data(), C,
+                   p.qkvWeight, N, C, 3 * C);
     layerNormBackward(dRes, d.ln1Weight, d.ln1Bias, dLn, ws.m_residual[l].data(), a.ln1Mean.data(),
                       a.ln1Rstd.data(), p.ln1Weight, N, C);
   }

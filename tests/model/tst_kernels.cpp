@@ -49,6 +49,41 @@ void addHeadWidths() {
   QTest::newRow("head width 32") << 32 << 1;
 }
 
+// A dense [rows x width] matrix laid out with rows ld floats apart; the padding holds NaN, so a
+// kernel that reads it spoils its results and one that writes it is caught by paddingIsIntact.
+std::vector<float> withRowStride(const std::vector<float>& dense, int rows, int width, int ld) {
+  std::vector<float> strided(static_cast<std::size_t>(rows) * ld, std::nanf(""));
+  for (int r = 0; r < rows; ++r) {
+    std::copy_n(dense.begin() + static_cast<long>(r) * width, width, strided.begin() + static_cast<long>(r) * ld);
+  }
+  return strided;
+}
+
+std::vector<float> withoutRowStride(const std::vector<float>& strided, int rows, int width, int ld) {
+  std::vector<float> dense(static_cast<std::size_t>(rows) * width);
+  for (int r = 0; r < rows; ++r) {
+    std::copy_n(strided.begin() + static_cast<long>(r) * ld, width, dense.begin() + static_cast<long>(r) * width);
+  }
+  return dense;
+}
+
+bool paddingIsIntact(const std::vector<float>& strided, int rows, int width, int ld) {
+  for (int r = 0; r < rows; ++r) {
+    for (int c = width; c < ld; ++c) {
+      if (!std::isnan(strided[static_cast<std::size_t>(r) * ld + c])) return false;
+    }
+  }
+  return true;
+}
+
+bool closeTo(const std::vector<float>& actual, const std::vector<float>& expected, double tolerance = 1e-5) {
+  if (actual.size() != expected.size()) return false;
+  for (std::size_t i = 0; i < actual.size(); ++i) {
+    if (!(std::fabs(actual[i] - expected[i]) <= tolerance * (1.0 + std::fabs(expected[i])))) return false;
+  }
+  return true;
+}
+
 std::vector<double> naiveAttention(const std::vector<float>& qkv, const PackedLayout& p, int C, int H) {
   const int D = C / H;
   std::vector<double> out(static_cast<std::size_t>(p.rows()) * C, 0.0);
@@ -176,11 +211,11 @@ class TestKernels : public QObject {
     const auto probe = randomVector(N * Out, rng);
     std::vector<float> out(N * Out);
     const auto loss = [&] {
-      linearForward(out.data(), x.data(), w.data(), b.data(), N, In, Out);
+      linearForward(out.data(), x.data(), In, w.data(), b.data(), N, In, Out);
       return dot(out.data(), probe);
     };
     std::vector<float> dx(N * In), dw(In * Out, 0.0f), db(Out, 0.0f);
-    linearBackward(dx.data(), dw.data(), db.data(), probe.data(), x.data(), w.data(), N, In, Out);
+    linearBackward(dx.data(), dw.data(), db.data(), probe.data(), Out, x.data(), In, w.data(), N, In, Out);
     QVERIFY(relativeError(dx, numericGradient(x, loss)) < kGradientTolerance);
     QVERIFY(relativeError(dw, numericGradient(w, loss)) < kGradientTolerance);
     QVERIFY(relativeError(db, numericGradient(b, loss)) < kGradientTolerance);
@@ -191,8 +226,8 @@ class TestKernels : public QObject {
     Rng rng(6);
     const auto x = randomVector(N * In, rng), w = randomVector(In * Out, rng), residual = randomVector(N * Out, rng);
     std::vector<float> plain(N * Out), withResidual(N * Out);
-    linearForward(plain.data(), x.data(), w.data(), nullptr, N, In, Out);
-    linearForward(withResidual.data(), x.data(), w.data(), nullptr, N, In, Out, residual.data());
+    linearForward(plain.data(), x.data(), In, w.data(), nullptr, N, In, Out);
+    linearForward(withResidual.data(), x.data(), In, w.data(), nullptr, N, In, Out, residual.data());
     for (int i = 0; i < N * Out; ++i) QVERIFY(std::fabs(withResidual[i] - plain[i] - residual[i]) < 1e-6);
   }
 
@@ -230,7 +265,7 @@ class TestKernels : public QObject {
     const auto probe = randomVector(x.size(), rng);
     std::vector<float> y(x.size()), slope(x.size()), dx(x.size());
     geluForward(y.data(), slope.data(), x.data(), x.size());
-    geluBackward(dx.data(), nullptr, slope.data(), probe.data(), N, C);
+    geluBackward(dx.data(), nullptr, slope.data(), probe.data(), C, N, C);
     auto input = x;
     const auto loss = [&] {
       geluForward(y.data(), nullptr, input.data(), input.size());
@@ -244,7 +279,7 @@ class TestKernels : public QObject {
     const int N = 37, C = 24;
     const auto slope = randomVector(N * C, rng), dy = randomVector(N * C, rng);
     std::vector<float> dx(N * C), dbias(C, 1.0f);
-    geluBackward(dx.data(), dbias.data(), slope.data(), dy.data(), N, C);
+    geluBackward(dx.data(), dbias.data(), slope.data(), dy.data(), C, N, C);
     for (int c = 0; c < C; ++c) {
       double expected = 1.0;
       for (int n = 0; n < N; ++n) {
@@ -261,13 +296,90 @@ class TestKernels : public QObject {
     const auto x = randomVector(N * In, rng), w = randomVector(In * Out, rng), b = randomVector(Out, rng);
     std::vector<float> linear(N * Out), expected(N * Out), expectedSlope(N * Out), act(N * Out),
         slope(N * Out);
-    linearForward(linear.data(), x.data(), w.data(), b.data(), N, In, Out);
+    linearForward(linear.data(), x.data(), In, w.data(), b.data(), N, In, Out);
     geluForward(expected.data(), expectedSlope.data(), linear.data(), expected.size());
-    linearGeluForward(act.data(), slope.data(), x.data(), w.data(), b.data(), N, In, Out);
+    linearGeluForward(act.data(), slope.data(), Out, x.data(), w.data(), b.data(), N, In, Out);
     for (int i = 0; i < N * Out; ++i) {
       QVERIFY(std::fabs(act[i] - expected[i]) < 1e-5);
       QVERIFY(std::fabs(slope[i] - expectedSlope[i]) < 1e-5);
     }
+  }
+
+  void linearKernelsHonourRowStrides_data() {
+    QTest::addColumn<int>("In");
+    QTest::addColumn<int>("Out");
+    QTest::newRow("widening (dW directly)") << 5 << 7;
+    QTest::newRow("narrowing (dW through its transpose)") << 7 << 5;
+  }
+  void linearKernelsHonourRowStrides() {
+    QFETCH(int, In);
+    QFETCH(int, Out);
+    const int N = 6, ldIn = In + 3, ldOut = Out + 5;
+    Rng rng(20);
+    const auto x = randomVector(N * In, rng), w = randomVector(In * Out, rng), b = randomVector(Out, rng);
+    const auto dy = randomVector(N * Out, rng);
+    std::vector<float> out(N * Out), dx(N * In), dw(In * Out, 0.0f), db(Out, 0.0f);
+    linearForward(out.data(), x.data(), In, w.data(), b.data(), N, In, Out);
+    linearBackward(dx.data(), dw.data(), db.data(), dy.data(), Out, x.data(), In, w.data(), N, In, Out);
+
+    const auto xs = withRowStride(x, N, In, ldIn), dys = withRowStride(dy, N, Out, ldOut);
+    auto dxs = withRowStride(std::vector<float>(N * In), N, In, ldIn);
+    std::vector<float> outs(N * Out), dws(In * Out, 0.0f), dbs(Out, 0.0f);
+    linearForward(outs.data(), xs.data(), ldIn, w.data(), b.data(), N, In, Out);
+    linearBackward(dxs.data(), dws.data(), dbs.data(), dys.data(), ldOut, xs.data(), ldIn, w.data(), N, In, Out);
+    QVERIFY(closeTo(outs, out));
+    QVERIFY(closeTo(withoutRowStride(dxs, N, In, ldIn), dx));
+    QVERIFY(paddingIsIntact(dxs, N, In, ldIn));
+    QVERIFY(closeTo(dws, dw));
+    QVERIFY(closeTo(dbs, db));
+  }
+
+  void geluKernelsHonourTheRowStride() {
+    const int N = 9, In = 6, Out = 20, ld = Out + 12;
+    Rng rng(21);
+    const auto x = randomVector(N * In, rng), w = randomVector(In * Out, rng), b = randomVector(Out, rng);
+    const auto dy = randomVector(N * Out, rng);
+    std::vector<float> act(N * Out), slope(N * Out), dx(N * Out), db(Out, 0.0f);
+    linearGeluForward(act.data(), slope.data(), Out, x.data(), w.data(), b.data(), N, In, Out);
+    geluBackward(dx.data(), db.data(), slope.data(), dy.data(), Out, N, Out);
+
+    auto acts = withRowStride(act, N, Out, ld), slopes = acts, dxs = acts;
+    const auto dys = withRowStride(dy, N, Out, ld);
+    std::vector<float> dbs(Out, 0.0f);
+    linearGeluForward(acts.data(), slopes.data(), ld, x.data(), w.data(), b.data(), N, In, Out);
+    geluBackward(dxs.data(), dbs.data(), slopes.data(), dys.data(), ld, N, Out);
+    QVERIFY(closeTo(withoutRowStride(acts, N, Out, ld), act));
+    QVERIFY(closeTo(withoutRowStride(slopes, N, Out, ld), slope));
+    QVERIFY(closeTo(withoutRowStride(dxs, N, Out, ld), dx));
+    QVERIFY(closeTo(dbs, db));
+    for (const auto* m : {&acts, &slopes, &dxs}) QVERIFY(paddingIsIntact(*m, N, Out, ld));
+  }
+
+  void columnSumsSkipTheRowPadding() {
+    const int N = 40, C = 13, ld = 16;
+    Rng rng(22);
+    const auto x = randomVector(N * C, rng);
+    std::vector<float> dense(C, 0.0f), strided(C, 0.0f);
+    addColumnSums(dense.data(), x.data(), C, N, C);
+    addColumnSums(strided.data(), withRowStride(x, N, C, ld).data(), ld, N, C);
+    QCOMPARE(strided, dense);
+  }
+
+  void attentionBackwardWritesGradientRowsAtTheirStride() {
+    const int C = 32, H = 2, ld = 3 * C + 16;
+    PackedLayout p(H);
+    Rng rng(23);
+    const auto qkv = randomVector(static_cast<std::size_t>(p.rows()) * 3 * C, rng);
+    const auto probe = randomVector(static_cast<std::size_t>(p.rows()) * C, rng);
+    std::vector<float> out(p.rows() * C), probs(p.probOffsets.back());
+    std::vector<float> scratch(attentionScratchPerThread(70, C / H) * currentThreads());
+    attentionForward(out.data(), probs.data(), qkv.data(), p.layout, C, H, scratch.data());
+    std::vector<float> dense(qkv.size());
+    attentionBackward(dense.data(), 3 * C, probe.data(), qkv.data(), probs.data(), p.layout, C, H, scratch.data());
+    auto strided = withRowStride(std::vector<float>(qkv.size()), p.rows(), 3 * C, ld);
+    attentionBackward(strided.data(), ld, probe.data(), qkv.data(), probs.data(), p.layout, C, H, scratch.data());
+    QCOMPARE(withoutRowStride(strided, p.rows(), 3 * C, ld), dense);
+    QVERIFY(paddingIsIntact(strided, p.rows(), 3 * C, ld));
   }
 
   void buffersStartWhereTheirAllocatorPlacesThem() {
@@ -284,7 +396,7 @@ class TestKernels : public QObject {
     Rng rng(19);
     const auto x = randomVector(N * C, rng);
     std::vector<float> sums(C, 2.0f);
-    addColumnSums(sums.data(), x.data(), N, C);
+    addColumnSums(sums.data(), x.data(), C, N, C);
     for (int c = 0; c < C; ++c) {
       double expected = 2.0;
       for (int n = 0; n < N; ++n) expected += x[n * C + c];
@@ -345,7 +457,7 @@ class TestKernels : public QObject {
     };
     loss();
     std::vector<float> dqkv(qkv.size(), 0.0f);
-    attentionBackward(dqkv.data(), probe.data(), qkv.data(), probs.data(), p.layout, C, H, scratch.data());
+    attentionBackward(dqkv.data(), 3 * C, probe.data(), qkv.data(), probs.data(), p.layout, C, H, scratch.data());
     QVERIFY(relativeError(dqkv, numericGradient(qkv, loss)) < kGradientTolerance);
   }
 
@@ -431,7 +543,7 @@ class TestKernels : public QObject {
       useThreads(threads);
       std::vector<float> out(p.rows() * C), dqkv(qkv.size());
       attentionForward(out.data(), probs.data(), qkv.data(), p.layout, C, H, scratch.data());
-      attentionBackward(dqkv.data(), probe.data(), qkv.data(), probs.data(), p.layout, C, H, scratch.data());
+      attentionBackward(dqkv.data(), 3 * C, probe.data(), qkv.data(), probs.data(), p.layout, C, H, scratch.data());
       out.insert(out.end(), dqkv.begin(), dqkv.end());
       return out;
     };
