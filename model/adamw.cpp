@@ -47,8 +47,12 @@ double AdamW::gradientNorm(const FloatBuffer& gradients) {
 }
 
 double AdamW::step(FloatBuffer& parameters, FloatBuffer& gradients, double learningRate) {
+  return step(parameters, gradients, learningRate, gradientNorm(gradients));
+}
+
+double AdamW::step(FloatBuffer& parameters, FloatBuffer& gradients, double learningRate,
+                   double norm) {
   LL_CHECK(parameters.size() == m_m.size() && gradients.size() == m_m.size());
-  const double norm = gradientNorm(gradients);
   // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below 1.
   const float clip = (m_settings.clipNorm > 0 && norm > m_settings.clipNorm)
                          ? static_cast<float>(m_settings.clipNorm / (norm + 1e-6))

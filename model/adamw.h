@@ -28,6 +28,10 @@ class AdamW {
   // One update with this learning rate; clips the gradients in place first. Returns the norm
   // before clipping. Non-finite gradients are the caller's to catch (see Trainer).
   double step(FloatBuffer& parameters, FloatBuffer& gradients, double learningRate);
+  // The same with gradientNorm(gradients) already known (the trainer reports it anyway): saves a
+  // pass over every gradient.
+  double step(FloatBuffer& parameters, FloatBuffer& gradients, double learningRate,
+              double gradientNorm);
 
   long stepCount() const { return m_step; }
   FloatBuffer& firstMoment() { return m_m; }

@@ -106,7 +106,8 @@ StepReport Trainer::advance() {
     report.stop = m_stop;
     return report;
   }
-  m_optimizer.step(m_model.parameters(), m_model.gradients(), report.learningRate);
+  m_optimizer.step(m_model.parameters(), m_model.gradients(), report.learningRate,
+                   report.gradientNorm);
   if (evaluationDue()) {
     report.evaluation = evaluate();
     bool inDistributionPerfect = false;

@@ -120,6 +120,20 @@ class TestTraining : public QObject {
     }
   }
 
+  void adamWGivenTheNormStepsAsIfItHadComputedIt() {
+    const ParameterLayout layout(smallModel());
+    AdamW computing(layout, AdamWSettings{}), told(layout, AdamWSettings{});
+    Rng rng(5);
+    FloatBuffer parameters = filled(layout.totalSize(), rng, 1.0), sameParameters = parameters;
+    FloatBuffer gradients = filled(layout.totalSize(), rng, 1.0), sameGradients = gradients;
+    const double norm = told.gradientNorm(sameGradients);
+    QVERIFY(norm > AdamWSettings{}.clipNorm);  // so that clipping, which uses the norm, happens
+    QCOMPARE(told.step(sameParameters, sameGradients, 1e-3, norm),
+             computing.step(parameters, gradients, 1e-3));
+    QCOMPARE(sameParameters, parameters);
+    QCOMPARE(sameGradients, gradients);
+  }
+
   void binaryMajorityReachesPerfectInDistributionAccuracy() {
     Trainer trainer(task("bin_majority"), quickMajority());
     QElapsedTimer clock;
