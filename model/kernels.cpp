@@ -94,7 +94,7 @@ void embeddingForward(float* out, const int* tokens, const int* positions, const
   }
 }
 
-void embeddingBackward(float* dwte, float* dwpe, const float* dout, const int* tokens,
+void embeddingBackward(float* dwte, float* dwpe, const float* dout, int ldOut, const int* tokens,
                        const int* positions, int N, int C) {
   // Scatter-add: rows collide (a token repeats), so split the work by columns, not rows.
   const int blocks = (C + kColumnBlock - 1) / kColumnBlock;
@@ -102,7 +102,7 @@ void embeddingBackward(float* dwte, float* dwpe, const float* dout, const int* t
   for (int b = 0; b < blocks; ++b) {
     const int c0 = b * kColumnBlock, c1 = std::min(C, c0 + kColumnBlock);
     for (int n = 0; n < N; ++n) {
-      const float* d = dout + at(n, C, 0);
+      const float* d = dout + at(n, ldOut, 0);
       float* te = dwte + at(tokens[n], C, 0);
       for (int c = c0; c < c1; ++c) te[c] += d[c];
       if (dwpe) {
@@ -129,7 +129,7 @@ void layerNormForward(float* out, float* mean, float* rstd, const float* in, con
   }
 }
 
-void layerNormBackward(float* din, float* dweight, float* dbias, const float* dout, const float* in,
+void layerNormBackward(float* din, int ldIn, float* dweight, float* dbias, const float* dout, const float* in,
                        const float* mean, const float* rstd, const float* weight, int N, int C) {
   // Forward: xhat = (x - mean) * rstd, y = xhat * w + b. With g = dy * w:
   // dx = rstd * (g - mean_c(g) - xhat * mean_c(g * xhat));  dw = sum_n dy * xhat;  db = sum_n dy.
@@ -155,7 +155,7 @@ void layerNormBackward(float* din, float* dweight, float* dbias, const float* do
       const auto g = dy * w;
       const float meanG = g.sum() * invC;
       const float meanGx = (g * xhat).sum() * invC;
-      ArrayMap(din + at(n, C, 0), C) += r * (g - meanG - xhat * meanGx);
+      ArrayMap(din + at(n, ldIn, 0), C) += r * (g - meanG - xhat * meanGx);
       myWeightSum += dy * xhat;
       myBiasSum += dy;
     }
@@ -210,7 +210,7 @@ namespace {
 
 // y = 0.5 x (1 + t), t = tanh(u), u = s (x + k x^3);  y' = 0.5 (1 + t) + 0.5 x (1 - t^2) s (1 + 3 k x^2).
 // x and y may be the same array; th is scratch of the same length, kept aligned so that Eigen
-// runs the tanh as whole vectors whatever the alignment of x and y (see SkewedFloatBuffer).
+// runs the tanh as whole vectors whatever the alignment of x and y.
 void geluInto(ArrayMap y, float* derivative, const ConstArrayMap& x, ArrayMap th) {
   th = (kGeluScale * (x + kGeluCubic * x.cube())).tanh();
   if (derivative) {

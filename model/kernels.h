@@ -20,14 +20,14 @@ void embeddingForward(float* out /*[N,C]*/, const int* tokens /*[N]*/, const int
                       const float* wte /*[V,C]*/, const float* wpe /*[P,C] or null*/, int N, int C);
 // dwte[tokens[n]] += dout[n];  dwpe[positions[n]] += dout[n]
 void embeddingBackward(float* dwte /*[V,C]*/, float* dwpe /*[P,C] or null*/, const float* dout /*[N,C]*/,
-                       const int* tokens, const int* positions, int N, int C);
+                       int ldOut, const int* tokens, const int* positions, int N, int C);
 
 // out = (in - mean) * rstd * weight + bias, per row; keeps mean and rstd for the backward pass.
 void layerNormForward(float* out /*[N,C]*/, float* mean /*[N]*/, float* rstd /*[N]*/,
                       const float* in /*[N,C]*/, const float* weight /*[C]*/, const float* bias /*[C]*/,
                       int N, int C);
 // din += d(out)/d(in)^T dout;  dweight += sum_n dout * xhat;  dbias += sum_n dout
-void layerNormBackward(float* din /*[N,C]*/, float* dweight, float* dbias, const float* dout /*[N,C]*/,
+void layerNormBackward(float* din /*[N,C]*/, int ldIn, float* dweight, float* dbias, const float* dout /*[N,C]*/,
                        const float* in /*[N,C]*/, const float* mean, const float* rstd,
                        const float* weight, int N, int C);
 

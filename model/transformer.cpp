@@ -60,6 +60,7 @@ void Workspace::prepare(const ModelConfig& config, const Batch& batch, int logit
   const int S = batch.sequences();
   const int H = config.heads;
   m_heads = H;
+  m_residualStride = paddedStride(config.dModel);
   m_qkvStride = paddedStride(3 * config.dModel);
   m_mlpStride = paddedStride(4 * config.dModel);
   m_probOffset.resize(static_cast<std::size_t>(S) + 1);
@@ -95,7 +96,7 @@ void Workspace::prepare(const ModelConfig& config, const Batch& batch, int logit
   grow(m_rowLoss, R);
   grow(m_dHeadIn, R * C);
   for (auto* v : {&m_dLn, &m_dAttOut}) grow(*v, N * C);
-  grow(m_dResidual, N * C);
+  grow(m_dResidual, N * static_cast<std::size_t>(m_residualStride));
   grow(m_dQkv, N * static_cast<std::size_t>(m_qkvStride));
   grow(m_dMlp, N * static_cast<std::size_t>(m_mlpStride));
   grow(m_attentionScratch,
@@ -214,8 +215,9 @@ void Transformer::backward(const Batch& batch, Workspace& ws) {
     }
   }
   float* dRes = ws.m_dResidual.data();
-  std::fill(dRes, dRes + static_cast<std::size_t>(N) * C, 0.0f);
-  layerNormBackward(dRes, g.lnfWeight, g.lnfBias, dLn, ws.m_residual[m_config.layers].data(),
+  const int ldRes = ws.m_residualStride;
+  std::fill(dRes, dRes + static_cast<std::size_t>(N) * ldRes, 0.0f);
+  layerNormBackward(dRes, ldRes, g.lnfWeight, g.lnfBias, dLn, ws.m_residual[m_config.layers].data(),
                     ws.m_lnfMean.data(), ws.m_lnfRstd.data(), w.lnfWeight, N, C);
 
   for (int l = m_config.layers - 1; l >= 0; --l) {
@@ -224,24 +226,24 @@ void Transformer::backward(const Batch& batch, Workspace& ws) {
     const Workspace::Layer& a = ws.m_layers[l];
     // x_out = mid + fcProj(gelu(fc(LN2(mid)))): dRes is d/dx_out and flows straight to mid.
     const int mlp = ws.m_mlpStride;
-    linearBackward(ws.m_dMlp.data(), d.fcProjWeight, d.fcProjBias, dRes, C, a.gelu.data(), mlp,
+    linearBackward(ws.m_dMlp.data(), d.fcProjWeight, d.fcProjBias, dRes, ldRes, a.gelu.data(), mlp,
                    p.fcProjWeight, N, 4 * C, C);
     geluBackward(ws.m_dMlp.data(), d.fcBias, a.geluSlope.data(), ws.m_dMlp.data(), mlp, N, 4 * C);
     linearBackward(dLn, d.fcWeight, nullptr, ws.m_dMlp.data(), mlp, a.ln2.data(), C, p.fcWeight,
                    N, C, 4 * C);
-    layerNormBackward(dRes, d.ln2Weight, d.ln2Bias, dLn, a.residualMid.data(), a.ln2Mean.data(),
+    layerNormBackward(dRes, ldRes, d.ln2Weight, d.ln2Bias, dLn, a.residualMid.data(), a.ln2Mean.data(),
                       a.ln2Rstd.data(), p.ln2Weight, N, C);
     // mid = x_in + proj(attention(qkv(LN1(x_in)))): dRes is now d/dmid and flows to x_in.
-    linearBackward(ws.m_dAttOut.data(), d.attnProjWeight, d.attnProjBias, dRes, C,
+    linearBackward(ws.m_dAttOut.data(), d.attnProjWeight, d.attnProjBias, dRes, ldRes,
                    a.attOut.data(), C, p.attnProjWeight, N, C, C);
     attentionBackward(ws.m_dQkv.data(), ws.m_qkvStride, ws.m_dAttOut.data(), a.qkv.data(),
                       a.probs.data(), ws.m_attentionLayout, C, H, ws.m_attentionScratch.data());
     linearBackward(dLn, d.qkvWeight, d.qkvBias, ws.m_dQkv.data(), ws.m_qkvStride, a.ln1.data(), C,
                    p.qkvWeight, N, C, 3 * C);
-    layerNormBackward(dRes, d.ln1Weight, d.ln1Bias, dLn, ws.m_residual[l].data(), a.ln1Mean.data(),
+    layerNormBackward(dRes, ldRes, d.ln1Weight, d.ln1Bias, dLn, ws.m_residual[l].data(), a.ln1Mean.data(),
                       a.ln1Rstd.data(), p.ln1Weight, N, C);
   }
-  embeddingBackward(g.tokenEmbedding, g.positionEmbedding, dRes, batch.tokens.data(),
+  embeddingBackward(g.tokenEmbedding, g.positionEmbedding, dRes, ldRes, batch.tokens.data(),
                     batch.positions.data(), N, C);
 }
 

@@ -52,11 +52,12 @@ class Workspace {
   };
   void prepare(const ModelConfig& config, const Batch& batch, int logitRows);
 
-  // Row stride of the wide matrices that weight gradients read as their right-hand operand B of
-  // A^T * B ([N x 3C] and [N x 4C]): one cache line more than the width. oneDNN 2.6's AVX2 sgemm
-  // runs those products about a tenth faster when B's rows are not a multiple of 512 bytes apart
-  // (measured for [128 x 3200] * [3200 x 512]: 81 against 90 GFLOP/s on one core); the products
-  // that read or write these matrices otherwise do not care.
+  // Row stride of the matrices that weight gradients read as an operand of A^T * B (dResidual,
+  // dQKV, the GELU activations, dMLP): one cache line more than the width. oneDNN 2.6's AVX2
+  // sgemm runs those products up to a tenth faster when the rows are not a multiple of 512 bytes
+  // apart (per-shape medians in the 1-thread step: [128 x 3200] * [3200 x 512] 77-79 -> 85-88,
+  // [128 x 3200] * [3200 x 128] 77 -> 84 GFLOP/s); the other products that read or write these
+  // matrices do not care.
   static int paddedStride(int width) { return width + 16; }
 
   std::vector<Layer> m_layers;
@@ -64,10 +65,10 @@ class Workspace {
   FloatBuffer m_lnf, m_lnfMean, m_lnfRstd, m_headIn, m_logits;
   FloatBuffer m_dLogits, m_rowLoss, m_dHeadIn;
   FloatBuffer m_dLn, m_dAttOut;
-  SkewedFloatBuffer m_dResidual;        // B of the attention projection's weight gradient
+  FloatBuffer m_dResidual;              // rows m_residualStride apart
   FloatBuffer m_dQkv;                   // rows m_qkvStride apart
   FloatBuffer m_dMlp;                   // rows m_mlpStride apart
-  int m_qkvStride = 0, m_mlpStride = 0;
+  int m_residualStride = 0, m_qkvStride = 0, m_mlpStride = 0;
   FloatBuffer m_attentionScratch;
   std::vector<std::size_t> m_probOffset;  // [S + 1]
   AttentionLayout m_attentionLayout;

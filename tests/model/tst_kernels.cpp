@@ -184,7 +184,7 @@ class TestKernels : public QObject {
     };
     loss();
     std::vector<float> dx(N * C, 0.0f), dw(C, 0.0f), db(C, 0.0f);
-    layerNormBackward(dx.data(), dw.data(), db.data(), probe.data(), x.data(), mean.data(), rstd.data(),
+    layerNormBackward(dx.data(), C, dw.data(), db.data(), probe.data(), x.data(), mean.data(), rstd.data(),
                       w.data(), N, C);
     QVERIFY(relativeError(dx, numericGradient(x, loss)) < kGradientTolerance);
     QVERIFY(relativeError(dw, numericGradient(w, loss)) < kGradientTolerance);
@@ -199,9 +199,26 @@ class TestKernels : public QObject {
     std::vector<float> out(N * C), mean(N), rstd(N), dw(C), db(C);
     layerNormForward(out.data(), mean.data(), rstd.data(), x.data(), w.data(), b.data(), N, C);
     std::vector<float> fresh(N * C, 0.0f), accumulated(N * C, 1.0f);
-    layerNormBackward(fresh.data(), dw.data(), db.data(), dy.data(), x.data(), mean.data(), rstd.data(), w.data(), N, C);
-    layerNormBackward(accumulated.data(), dw.data(), db.data(), dy.data(), x.data(), mean.data(), rstd.data(), w.data(), N, C);
+    layerNormBackward(fresh.data(), C, dw.data(), db.data(), dy.data(), x.data(), mean.data(), rstd.data(), w.data(), N, C);
+    layerNormBackward(accumulated.data(), C, dw.data(), db.data(), dy.data(), x.data(), mean.data(), rstd.data(), w.data(), N, C);
     for (int i = 0; i < N * C; ++i) QCOMPARE(accumulated[i], fresh[i] + 1.0f);
+  }
+
+  void layerNormBackwardHonoursTheRowStrideOfItsInputGradient() {
+    const int N = 7, C = 12, ld = C + 4;
+    Rng rng(24);
+    const auto x = randomVector(N * C, rng), w = randomVector(C, rng), b = randomVector(C, rng);
+    const auto dy = randomVector(N * C, rng);
+    std::vector<float> out(N * C), mean(N), rstd(N), dw(C, 0.0f), db(C, 0.0f), dws(C, 0.0f), dbs(C, 0.0f);
+    layerNormForward(out.data(), mean.data(), rstd.data(), x.data(), w.data(), b.data(), N, C);
+    std::vector<float> dense(N * C, 0.5f);
+    auto strided = withRowStride(dense, N, C, ld);
+    layerNormBackward(dense.data(), C, dw.data(), db.data(), dy.data(), x.data(), mean.data(), rstd.data(), w.data(), N, C);
+    layerNormBackward(strided.data(), ld, dws.data(), dbs.data(), dy.data(), x.data(), mean.data(), rstd.data(), w.data(), N, C);
+    QCOMPARE(withoutRowStride(strided, N, C, ld), dense);
+    QVERIFY(paddingIsIntact(strided, N, C, ld));
+    QCOMPARE(dws, dw);
+    QCOMPARE(dbs, db);
   }
 
   void linearBackwardMatchesFiniteDifferences() {
@@ -382,12 +399,10 @@ class TestKernels : public QObject {
     QVERIFY(paddingIsIntact(strided, p.rows(), 3 * C, ld));
   }
 
-  void buffersStartWhereTheirAllocatorPlacesThem() {
+  void floatBuffersStartOnACacheLine() {
     for (std::size_t size : {1, 17, 3200 * 512}) {
-      const FloatBuffer aligned(size);
-      const SkewedFloatBuffer skewed(size);
-      QCOMPARE(reinterpret_cast<std::uintptr_t>(aligned.data()) % 64, std::uintptr_t{0});
-      QCOMPARE(reinterpret_cast<std::uintptr_t>(skewed.data()) % 64, std::uintptr_t{16});
+      const FloatBuffer buffer(size);
+      QCOMPARE(reinterpret_cast<std::uintptr_t>(buffer.data()) % 64, std::uintptr_t{0});
     }
   }
 
@@ -524,12 +539,25 @@ class TestKernels : public QObject {
     Rng rng(14);
     const auto dout = randomVector(N * C, rng);
     std::vector<float> dwte(V * C, 0.0f), dwpe(P * C, 0.0f);
-    embeddingBackward(dwte.data(), dwpe.data(), dout.data(), tokens.data(), positions.data(), N, C);
+    embeddingBackward(dwte.data(), dwpe.data(), dout.data(), C, tokens.data(), positions.data(), N, C);
     for (int c = 0; c < C; ++c) {
       QVERIFY(std::fabs(dwte[1 * C + c] - (dout[0 * C + c] + dout[2 * C + c] + dout[3 * C + c])) < 1e-6);
       QVERIFY(std::fabs(dwte[0 * C + c] - dout[1 * C + c]) < 1e-6);
       QVERIFY(std::fabs(dwpe[0 * C + c] - (dout[0 * C + c] + dout[3 * C + c])) < 1e-6);
     }
+  }
+
+  void embeddingBackwardHonoursTheRowStride() {
+    const int N = 6, C = 5, V = 3, P = 4, ld = C + 3;
+    const std::vector<int> tokens{2, 0, 2, 1, 0, 2}, positions{0, 1, 2, 3, 0, 1};
+    Rng rng(25);
+    const auto dout = randomVector(N * C, rng);
+    std::vector<float> dwte(V * C, 0.0f), dwpe(P * C, 0.0f), dwtes(V * C, 0.0f), dwpes(P * C, 0.0f);
+    embeddingBackward(dwte.data(), dwpe.data(), dout.data(), C, tokens.data(), positions.data(), N, C);
+    embeddingBackward(dwtes.data(), dwpes.data(), withRowStride(dout, N, C, ld).data(), ld, tokens.data(),
+                      positions.data(), N, C);
+    QCOMPARE(dwtes, dwte);
+    QCOMPARE(dwpes, dwpe);
   }
 
   void kernelsGiveTheSameBitsWithOneOrTwoThreads() {
