@@ -332,8 +332,9 @@ void attentionForward(float* out, float* probs, const float* qkv, const Attentio
    });
 }
 
-void attentionBackward(float* dqkv, int ldDqkv, const float* dout, const float* qkv, const float* probs,
-                       const AttentionLayout& layout, int C, int H, float* scratch) {
+void attentionBackward(float* dqkv, int ldDqkv, const float* dout, const float* qkv,
+                       const float* probs, const AttentionLayout& layout, int C, int H,
+                       float* scratch) {
   // Forward, per sequence and head: s_ij = scale q_i.k_j (j <= i), p_i = softmax(s_i),
   // o_i = sum_j p_ij v_j. Backward: dp_ij = do_i.v_j; ds_ij = scale p_ij (dp_ij - sum_k p_ik dp_ik);
   // dq_i = sum_j ds_ij k_j; dk_j = sum_i ds_ij q_i; dv_j = sum_i p_ij do_i.

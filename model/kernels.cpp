@@ -129,8 +129,9 @@ void layerNormForward(float* out, float* mean, float* rstd, const float* in, con
   }
 }
 
-void layerNormBackward(float* din, int ldIn, float* dweight, float* dbias, const float* dout, const float* in,
-                       const float* mean, const float* rstd, const float* weight, int N, int C) {
+void layerNormBackward(float* din, int ldDin, float* dweight, float* dbias, const float* dout,
+                       const float* in, const float* mean, const float* rstd, const float* weight,
+                       int N, int C) {
   // Forward: xhat = (x - mean) * rstd, y = xhat * w + b. With g = dy * w:
   // dx = rstd * (g - mean_c(g) - xhat * mean_c(g * xhat));  dw = sum_n dy * xhat;  db = sum_n dy.
   const int threads = omp_get_max_threads();
@@ -155,7 +156,7 @@ void layerNormBackward(float* din, int ldIn, float* dweight, float* dbias, const
       const auto g = dy * w;
       const float meanG = g.sum() * invC;
       const float meanGx = (g * xhat).sum() * invC;
-      ArrayMap(din + at(n, ldIn, 0), C) += r * (g - meanG - xhat * meanGx);
+      ArrayMap(din + at(n, ldDin, 0), C) += r * (g - meanG - xhat * meanGx);
       myWeightSum += dy * xhat;
       myBiasSum += dy;
     }
@@ -189,7 +190,9 @@ void linearForward(float* out, const float* in, int ldIn, const float* weight, c
 void linearBackward(float* din, float* dweight, float* dbias, const float* dout, int ldOut,
                     const float* in, int ldIn, const float* weight, int N, int In, int Out) {
   // Forward: out = in @ W + b.  din = dout @ W^T;  dW += in^T @ dout;  db += colsum(dout).
-  if (din) matmul(dout, Transpose::No, ldOut, weight, Transpose::Yes, Out, din, ldIn, N, In, Out, false);
+  if (din) {
+    matmul(dout, Transpose::No, ldOut, weight, Transpose::Yes, Out, din, ldIn, N, In, Out, false);
+  }
   if (In <= Out) {
     matmul(in, Transpose::Yes, ldIn, dout, Transpose::No, ldOut, dweight, Out, In, Out, N, true);
   } else {

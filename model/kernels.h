@@ -27,9 +27,9 @@ void layerNormForward(float* out /*[N,C]*/, float* mean /*[N]*/, float* rstd /*[
                       const float* in /*[N,C]*/, const float* weight /*[C]*/, const float* bias /*[C]*/,
                       int N, int C);
 // din += d(out)/d(in)^T dout;  dweight += sum_n dout * xhat;  dbias += sum_n dout
-void layerNormBackward(float* din /*[N,C]*/, int ldIn, float* dweight, float* dbias, const float* dout /*[N,C]*/,
-                       const float* in /*[N,C]*/, const float* mean, const float* rstd,
-                       const float* weight, int N, int C);
+void layerNormBackward(float* din /*[N,C]*/, int ldDin, float* dweight, float* dbias,
+                       const float* dout /*[N,C]*/, const float* in /*[N,C]*/, const float* mean,
+                       const float* rstd, const float* weight, int N, int C);
 
 // out = in @ weight + bias (+ residual), weight stored [In, Out] (GPT-2 Conv1D layout)
 void linearForward(float* out /*[N,Out]*/, const float* in /*[N,In]*/, int ldIn,

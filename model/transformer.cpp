@@ -231,8 +231,8 @@ void Transformer::backward(const Batch& batch, Workspace& ws) {
     geluBackward(ws.m_dMlp.data(), d.fcBias, a.geluSlope.data(), ws.m_dMlp.data(), mlp, N, 4 * C);
     linearBackward(dLn, d.fcWeight, nullptr, ws.m_dMlp.data(), mlp, a.ln2.data(), C, p.fcWeight,
                    N, C, 4 * C);
-    layerNormBackward(dRes, ldRes, d.ln2Weight, d.ln2Bias, dLn, a.residualMid.data(), a.ln2Mean.data(),
-                      a.ln2Rstd.data(), p.ln2Weight, N, C);
+    layerNormBackward(dRes, ldRes, d.ln2Weight, d.ln2Bias, dLn, a.residualMid.data(),
+                      a.ln2Mean.data(), a.ln2Rstd.data(), p.ln2Weight, N, C);
     // mid = x_in + proj(attention(qkv(LN1(x_in)))): dRes is now d/dmid and flows to x_in.
     linearBackward(ws.m_dAttOut.data(), d.attnProjWeight, d.attnProjBias, dRes, ldRes,
                    a.attOut.data(), C, p.attnProjWeight, N, C, C);
@@ -240,8 +240,8 @@ void Transformer::backward(const Batch& batch, Workspace& ws) {
                       a.probs.data(), ws.m_attentionLayout, C, H, ws.m_attentionScratch.data());
     linearBackward(dLn, d.qkvWeight, d.qkvBias, ws.m_dQkv.data(), ws.m_qkvStride, a.ln1.data(), C,
                    p.qkvWeight, N, C, 3 * C);
-    layerNormBackward(dRes, ldRes, d.ln1Weight, d.ln1Bias, dLn, ws.m_residual[l].data(), a.ln1Mean.data(),
-                      a.ln1Rstd.data(), p.ln1Weight, N, C);
+    layerNormBackward(dRes, ldRes, d.ln1Weight, d.ln1Bias, dLn, ws.m_residual[l].data(),
+                      a.ln1Mean.data(), a.ln1Rstd.data(), p.ln1Weight, N, C);
   }
   embeddingBackward(g.tokenEmbedding, g.positionEmbedding, dRes, ldRes, batch.tokens.data(),
                     batch.positions.data(), N, C);
