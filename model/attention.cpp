@@ -261,6 +261,9 @@ void checkLayout(const AttentionLayout& layout) {
 struct HeadTask {
   Padded p;
   Scratch w;                // the running thread's scratch, laid out for this pair
+  const float* head;        // the head's query columns in the sequence's first row of qkv; its
+                            // keys start C further, its values 2C further, rows 3C apart
+  float scale;              // of the scores: 1 / sqrt(D)
   long firstRow;            // the sequence's first row in the packed batch
   int column;               // the head's first column within q, k, v or the output (h D)
   std::size_t probOffset;   // the pair's probabilities in the layer's probability buffer
@@ -270,20 +273,24 @@ struct HeadTask {
   T* at(T* matrix, long ld) const { return matrix + firstRow * ld + column; }
 };
 
-// Runs body(task) for every (sequence, head) pair, one pair at a time per OpenMP thread.
+// Runs body(task) for every (sequence, head) pair of qkv [N x 3C], one pair at a time per OpenMP
+// thread.
 template <typename Body>
-void forEachSequenceHead(const AttentionLayout& layout, int C, int H, float* scratch, Body body) {
+void forEachSequenceHead(const AttentionLayout& layout, const float* qkv, int C, int H,
+                         float* scratch, Body body) {
   LL_CHECK(C % H == 0);
   checkLayout(layout);
   const int D = C / H;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(D));
   const std::size_t perThread = attentionScratchPerThread(layout.longest, D);
   const int tasks = layout.sequences * H;
 #pragma omp parallel for schedule(dynamic, 1)
   for (int task = 0; task < tasks; ++task) {
     const int s = task / H, h = task % H;
+    const long firstRow = layout.sequenceStart[s];
     const Padded p(layout.sequenceStart[s + 1] - layout.sequenceStart[s], D);
     body(HeadTask{p, Scratch(scratch + perThread * static_cast<std::size_t>(omp_get_thread_num()), p),
-                  layout.sequenceStart[s], h * D,
+                  qkv + firstRow * 3 * C + h * D, scale, firstRow, h * D,
                   layout.probOffset[s] + static_cast<std::size_t>(h) * attentionProbFloats(p.T)});
   }
 }
@@ -303,14 +310,12 @@ std::size_t attentionScratchPerThread(int longest, int D) {
 void attentionForward(float* out, float* probs, const float* qkv, const AttentionLayout& layout,
                       int C, int H, float* scratch) {
   const long C3 = 3L * C;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(C / H));
-  forEachSequenceHead(layout, C, H, scratch, [&](const HeadTask& task) {
+  forEachSequenceHead(layout, qkv, C, H, scratch, [&](const HeadTask& task) {
     const Padded& p = task.p;
     const Scratch& w = task.w;
-    const float* head = task.at(qkv, C3);
-    gatherTransposed(w.transposed, head + C, C3, p);  // keys, as columns
+    gatherTransposed(w.transposed, task.head + C, C3, p);  // keys, as columns
     float* P = probs + task.probOffset;
-    causalScores(P, Rows{head, C3}, w.transposed, p);
+    causalScores(P, Rows{task.head, C3}, w.transposed, p);
     for (int i = 0; i < p.Tr; ++i) {
       float* row = P + static_cast<std::size_t>(i) * p.Tp;
       if (i >= p.T) {
@@ -321,13 +326,13 @@ void attentionForward(float* out, float* probs, const float* qkv, const Attentio
       // (Padding the row to whole vectors with -inf was tried: exp then makes denormals, and the
       // row took longer than with Eigen's scalar tail.)
       Eigen::Map<Eigen::ArrayXf> scores(row, i + 1);
-      scores = (scale * (scores - scores.maxCoeff())).exp();
+      scores = (task.scale * (scores - scores.maxCoeff())).exp();
       scores /= scores.sum();
       std::fill(row + i + 1, row + p.Tp, 0.0f);
     }
     // Results go through scratch: written straight into the strided slice they cost more in
     // store misses inside the kernel than the copy afterwards does.
-    rowsTimesMatrix(Target{w.out1, p.Dp}, P, headRows(head + 2 * C, C3, p, w.rowsB), p);
+    rowsTimesMatrix(Target{w.out1, p.Dp}, P, headRows(task.head + 2 * C, C3, p, w.rowsB), p);
     scatterRows(task.at(out, C), C, w.out1, p);
    });
 }
@@ -339,15 +344,13 @@ void attentionBackward(float* dqkv, int ldDqkv, const float* dout, const float* 
   // o_i = sum_j p_ij v_j. Backward: dp_ij = do_i.v_j; ds_ij = scale p_ij (dp_ij - sum_k p_ik dp_ik);
   // dq_i = sum_j ds_ij k_j; dk_j = sum_i ds_ij q_i; dv_j = sum_i p_ij do_i.
   const long C3 = 3L * C;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(C / H));
-  forEachSequenceHead(layout, C, H, scratch, [&](const HeadTask& task) {
+  forEachSequenceHead(layout, qkv, C, H, scratch, [&](const HeadTask& task) {
     const Padded& p = task.p;
     const Scratch& w = task.w;
-    const float* head = task.at(qkv, C3);
     const Rows dO = headRows(task.at(dout, C), C, p, w.rowsA);
-    const Rows K = headRows(head + C, C3, p, w.rowsB);
-    const Rows Q = headRows(head, C3, p, w.rowsC);
-    gatherTransposed(w.transposed, head + 2 * C, C3, p);  // values, as columns
+    const Rows K = headRows(task.head + C, C3, p, w.rowsB);
+    const Rows Q = headRows(task.head, C3, p, w.rowsC);
+    gatherTransposed(w.transposed, task.head + 2 * C, C3, p);  // values, as columns
     const float* P = probs + task.probOffset;
     causalScores(w.gradient, dO, w.transposed, p);  // dp
     for (int i = 0; i < p.Tr; ++i) {
@@ -362,7 +365,7 @@ void attentionBackward(float* dqkv, int ldDqkv, const float* dout, const float* 
       Eigen::Map<Eigen::ArrayXf> dp(g, width);
       const Eigen::Map<const Eigen::ArrayXf> pi(pr, width);
       const float weighted = (pi * dp).sum();
-      dp = scale * pi * (dp - weighted);
+      dp = task.scale * pi * (dp - weighted);
       std::fill(g + width, g + p.Tp, 0.0f);
     }
     rowsTimesMatrix(Target{w.out1, p.Dp}, w.gradient, K, p);        // dQ = dS K
