@@ -25,6 +25,7 @@ struct Batch {
   std::vector<std::uint8_t> labels; // [R x O] sigmoid loss: the target bits of each scored row
   int outputSize = 0;               // O
   int exampleCount = 0;             // sequences that are examples (not the alignment filler)
+  int fillerToken = -1;             // the token alignRows pads with; -1 until it is called
 
   int rows() const { return static_cast<int>(tokens.size()); }
   int sequences() const { return static_cast<int>(sequenceStart.size()) - 1; }
@@ -37,7 +38,13 @@ struct Batch {
   // Appends one sequence whose first token sits at position id positionOffset.
   void add(const EncodedSequence& sequence, int positionOffset);
   // Appends an unscored filler sequence so that rows() is a multiple of kRowAlignment.
-  void alignRows(int fillerToken);
+  void alignRows(int filler);
 };
+
+// Splits the batch's examples into shards.size() shards of consecutive sequences with about
+// equal rows (a sequence is never cut), for data-parallel training. Each shard's scored rows keep
+// their order, targets and labels; shards are aligned with the batch's filler token when the
+// batch was. Needs 1 <= shards.size() <= exampleCount; reuses the shards' memory.
+void splitBatch(const Batch& batch, std::vector<Batch>& shards);
 
 }  // namespace lengthlab

@@ -87,9 +87,7 @@ StepReport Trainer::advance() {
   report.learningRate =
       m_config.learningRate * (1.0 - static_cast<double>(m_step) / static_cast<double>(m_config.steps));
   sampleBatch();
-  m_model.forward(m_batch, m_trainWorkspace);
-  report.loss = m_model.loss(m_batch, m_trainWorkspace);
-  m_model.backward(m_batch, m_trainWorkspace);
+  report.loss = m_trainingStep.run(m_model, m_batch);
   if (m_config.positional == PositionalEncoding::ApeReg && m_config.regCoef > 0) {
     const ModelTensors gradients = m_model.weightGradients();
     report.regularizer = positionalRegularizer(m_model.config(), m_model.weights(), &gradients,
@@ -134,7 +132,7 @@ EvaluationResult Trainer::evaluate() {
 
 std::size_t Trainer::memoryBytes() const {
   const std::size_t arenas = m_model.parameters().size() * 4;  // parameters, gradients, m, v
-  return arenas * sizeof(float) + m_trainWorkspace.bytes() + m_evalWorkspace.bytes();
+  return arenas * sizeof(float) + m_trainingStep.bytes() + m_evalWorkspace.bytes();
 }
 
 }  // namespace lengthlab

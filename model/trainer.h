@@ -1,11 +1,13 @@
 // One training run: samples batches, takes AdamW steps with a linearly decaying learning rate,
 // evaluates on the fixed test sets every evalEvery steps and stops early once the
 // in-distribution bins are perfect (PAPER.md section 2). The trainer is single-threaded from the
-// caller's point of view (the kernels inside use OpenMP); the CLI drives it in a loop and the
-// GUI's worker thread drives it in short slices between commands.
+// caller's point of view (inside, a step splits its batch across OpenMP threads, and evaluation
+// splits its kernels); the CLI drives it in a loop and the GUI's worker thread drives it in
+// short slices between commands.
 #pragma once
 
 #include "adamw.h"
+#include "data_parallel_step.h"
 #include "evaluation.h"
 #include "positional_regularizer.h"
 #include "sequence_codec.h"
@@ -86,7 +88,7 @@ class Trainer {
   Transformer m_model;
   AdamW m_optimizer;
   EvaluationSet m_evaluationSet;
-  Workspace m_trainWorkspace;
+  DataParallelStep m_trainingStep;
   Workspace m_evalWorkspace;
   PositionalScratch m_positionalScratch;
   Batch m_batch;

@@ -192,13 +192,13 @@ double Transformer::loss(const Batch& batch, Workspace& ws) const {
                                    batch.labels.data(), R, O);
 }
 
-void Transformer::backward(const Batch& batch, Workspace& ws) {
+void Transformer::backward(const Batch& batch, Workspace& ws, float* gradients) const {
   LL_CHECK(!ws.m_allRows && ws.m_logitRows == batch.lossRowCount());
   const int N = batch.rows(), C = m_config.dModel, H = m_config.heads, O = m_config.outputSize;
   const int R = batch.lossRowCount();
-  std::fill(m_gradients.begin(), m_gradients.end(), 0.0f);
+  std::fill_n(gradients, m_layout.totalSize(), 0.0f);
   const ModelTensors w = weights();
-  const ModelTensors g = weightGradients();
+  const ModelTensors g = m_layout.bind(gradients);
 
   // logits = headIn @ head^T:  dhead += dlogits^T @ headIn;  dheadIn = dlogits @ head
   const bool inPlace = ws.m_scoredRowsAreAllRows;

@@ -108,7 +108,11 @@ class Transformer {
   double loss(const Batch& batch, Workspace& ws) const;
 
   // Zeroes the gradients and back-propagates the last loss through the whole model.
-  void backward(const Batch& batch, Workspace& ws);
+  void backward(const Batch& batch, Workspace& ws) { backward(batch, ws, m_gradients.data()); }
+
+  // The same into a gradient arena laid out like parameters() (data-parallel shards each keep
+  // their own); the model itself is not changed, so threads may run this concurrently.
+  void backward(const Batch& batch, Workspace& ws, float* gradients) const;
 
  private:
   ModelConfig m_config;

@@ -6,6 +6,7 @@
 // products, and memory; --sweep adds how the step time grows with length and width.
 // A benchmark, not a test: CTest never runs it.
 #include "adamw.h"
+#include "data_parallel_step.h"
 #include "matmul.h"
 #include "parallel.h"
 #include "transformer.h"
@@ -33,6 +34,7 @@ struct Shape {
 struct Result {
   Shape shape;
   int threads = 1;
+  int shards = 1;  // data-parallel shards per step (1: the kernels split instead)
   int steps = 0;
   double medianMs = 0, p10Ms = 0, p90Ms = 0;
   double forwardMs = 0, backwardMs = 0, optimizerMs = 0;  // medians per phase
@@ -91,17 +93,15 @@ Result run(const Shape& s, int threads, int warmup, int steps) {
   }
   batch.alignRows(0);
 
-  Workspace ws;
+  DataParallelStep step;
   std::vector<double> total, forward, backward, update, matmulTime;
   setMatmulTiming(true);
   double loss = 0;
   for (int i = 0; i < warmup + steps; ++i) {
     resetMatmulSeconds();
     const auto start = std::chrono::steady_clock::now();
-    model.forward(batch, ws);
-    loss = model.loss(batch, ws);
-    const double tForward = secondsSince(start);
-    model.backward(batch, ws);
+    loss = step.run(model, batch);
+    const double tForward = step.lastTiming().forwardSeconds;
     const double tBackward = secondsSince(start) - tForward;
     optimizer.step(model.parameters(), model.gradients(), 3e-4);
     const double tTotal = secondsSince(start);
@@ -116,6 +116,7 @@ Result run(const Shape& s, int threads, int warmup, int steps) {
   Result r;
   r.shape = s;
   r.threads = currentThreads();
+  r.shards = step.lastShardCount();
   r.steps = steps;
   r.medianMs = percentile(total, 0.5) * 1e3;
   r.p10Ms = percentile(total, 0.1) * 1e3;
@@ -130,7 +131,7 @@ Result run(const Shape& s, int threads, int warmup, int steps) {
   }
   r.matmulShare = matmulSum / totalSum;
   r.gflops = trainFlops(s) / (r.medianMs / 1e3) / 1e9;
-  r.modelMegabytes = (model.parameters().size() * 4 * sizeof(float) + ws.bytes()) / 1048576.0;
+  r.modelMegabytes = (model.parameters().size() * 4 * sizeof(float) + step.bytes()) / 1048576.0;
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   r.peakRssMegabytes = usage.ru_maxrss / 1024.0;
@@ -143,7 +144,12 @@ QString describe(const Shape& s) {
 }
 
 void print(const Result& r) {
-  std::printf("lengthlab threads=%d %s\n", r.threads, qPrintable(describe(r.shape)));
+  const QString split = r.shards > 1 ? QString("batch split into %1 shards, one per thread (phases and "
+                                                "product share: the calling thread's shard)").arg(r.shards)
+                        : r.threads > 1 ? QString("every kernel split across the threads")
+                                        : QString("one thread");
+  std::printf("lengthlab threads=%d %s, %s\n", r.threads, qPrintable(describe(r.shape)),
+              qPrintable(split));
   std::printf("step median %.2f ms (p10 %.2f, p90 %.2f) over %d steps -> %.2f steps/s, %.0f tokens/s, "
               "%.1f GFLOP/s (%.2f GFLOP/step), final loss %.4f\n",
               r.medianMs, r.p10Ms, r.p90Ms, r.steps, 1e3 / r.medianMs,
@@ -158,7 +164,8 @@ void print(const Result& r) {
 }
 
 QJsonObject toJson(const Result& r) {
-  return QJsonObject{{"impl", "lengthlab"}, {"threads", r.threads}, {"B", r.shape.B}, {"T", r.shape.T},
+  return QJsonObject{{"impl", "lengthlab"}, {"threads", r.threads}, {"shards", r.shards},
+                     {"B", r.shape.B}, {"T", r.shape.T},
                      {"C", r.shape.C}, {"layers", r.shape.layers}, {"heads", r.shape.heads},
                      {"vocab", r.shape.vocab}, {"median_ms", r.medianMs}, {"p10_ms", r.p10Ms},
                      {"p90_ms", r.p90Ms}, {"gflops", r.gflops}, {"steps", r.steps},

@@ -1,0 +1,121 @@
+#include "data_parallel_step.h"
+
+#include "check.h"
+#include "parallel.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+
+namespace lengthlab {
+namespace {
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+int DataParallelStep::shardCount(const Batch& batch, int threads) {
+  if (batch.lossRowCount() == 0) return 1;
+  const int byRows = batch.rows() / kMinRowsPerShard;
+  return std::max(1, std::min({threads, batch.exampleCount, byRows}));
+}
+
+double DataParallelStep::run(Transformer& model, const Batch& batch) {
+  const int shards = shardCount(batch, currentThreads());
+  m_lastShards = shards;
+  if (m_workspaces.size() < static_cast<std::size_t>(shards)) m_workspaces.resize(shards);
+  return shards == 1 ? runWhole(model, batch) : runShards(model, batch, shards);
+}
+
+double DataParallelStep::runWhole(Transformer& model, const Batch& batch) {
+  Workspace& ws = m_workspaces[0];
+  const auto start = std::chrono::steady_clock::now();
+  model.forward(batch, ws);
+  const double loss = model.loss(batch, ws);
+  m_timing.forwardSeconds = secondsSince(start);
+  model.backward(batch, ws);
+  m_timing.backwardSeconds = secondsSince(start) - m_timing.forwardSeconds;
+  return loss;
+}
+
+double DataParallelStep::runShards(Transformer& model, const Batch& batch, int shards) {
+  m_shards.resize(static_cast<std::size_t>(shards));
+  splitBatch(batch, m_shards);
+  m_gradients.resize(static_cast<std::size_t>(shards));
+  for (int k = 1; k < shards; ++k) m_gradients[k].resize(model.parameters().size());
+
+  std::vector<double> losses(shards, 0.0);
+  std::vector<std::exception_ptr> failures(shards);
+  const auto start = std::chrono::steady_clock::now();
+  const Transformer& shared = model;
+#pragma omp parallel num_threads(shards)
+  {
+    // Each shard's kernels stay on its own thread (this setting lasts for the region only).
+    useThreads(1);
+    // Fewer threads than asked for (a nested call) just take more shards each.
+    for (int k = omp_get_thread_num(); k < shards; k += omp_get_num_threads()) {
+      try {
+        const Batch& shard = m_shards[k];
+        Workspace& ws = m_workspaces[k];
+        float* gradients = k == 0 ? model.gradients().data() : m_gradients[k].data();
+        if (shard.lossRowCount() == 0) {
+          // Nothing scored: no gradient (and no 0/0 mean loss).
+          std::fill_n(gradients, model.parameters().size(), 0.0f);
+          continue;
+        }
+        shared.forward(shard, ws);
+        losses[k] = shared.loss(shard, ws);
+        if (k == 0) m_timing.forwardSeconds = secondsSince(start);
+        shared.backward(shard, ws, gradients);
+      } catch (...) {
+        failures[k] = std::current_exception();
+      }
+    }
+  }
+  for (const auto& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+  std::vector<double> weights(shards, 0.0);
+  double loss = 0.0;
+  const double scored = batch.lossRowCount();
+  for (int k = 0; k < shards; ++k) {
+    weights[k] = m_shards[k].lossRowCount() / scored;
+    if (weights[k] > 0) loss += weights[k] * losses[k];
+  }
+  sumGradients(model, weights, shards);
+  m_timing.backwardSeconds = secondsSince(start) - m_timing.forwardSeconds;
+  return loss;
+}
+
+// gradients = sum over shards of (scored rows of the shard / scored rows of the batch) * the
+// shard's gradient of its own mean loss, in shard order whatever the thread count.
+void DataParallelStep::sumGradients(Transformer& model, const std::vector<double>& weights,
+                                    int shards) {
+  float* total = model.gradients().data();
+  const auto size = static_cast<long>(model.parameters().size());
+  std::vector<const float*> parts(shards, total);
+  std::vector<float> scales(shards);
+  for (int k = 0; k < shards; ++k) {
+    if (k > 0) parts[k] = m_gradients[k].data();
+    scales[k] = static_cast<float>(weights[k]);
+  }
+#pragma omp parallel for schedule(static)
+  for (long i = 0; i < size; ++i) {
+    float sum = scales[0] * total[i];
+    for (int k = 1; k < shards; ++k) sum += scales[k] * parts[k][i];
+    total[i] = sum;
+  }
+}
+
+std::size_t DataParallelStep::bytes() const {
+  std::size_t total = 0;
+  for (const auto& ws : m_workspaces) total += ws.bytes();
+  for (const auto& g : m_gradients) total += g.capacity() * sizeof(float);
+  return total;
+}
+
+}  // namespace lengthlab

@@ -1,0 +1,59 @@
+// The forward and backward passes of one training step, split across the threads by data.
+// With n threads the batch is cut into n shards of whole sequences with about equal rows; each
+// thread runs the whole model on its shard with single-threaded kernels into its own gradient
+// arena, and the arenas are summed, weighted by each shard's share of the scored rows, so the
+// result is the gradient of the batch's mean loss (up to float rounding).
+// Why not split every kernel across the threads instead: the products of this model are small
+// (the standard step is ~60 of them), and each split pays a fork and a join while every core gets
+// half a product. Whole shards keep each core on its own data from the first layer to the last:
+// the standard configuration at 2 threads takes ~6% less per step (tests/bench/lengthlab-bench).
+// Batches too small to give every thread kMinRowsPerShard rows keep the kernel-parallel path.
+#pragma once
+
+#include "aligned_buffer.h"
+#include "batch.h"
+#include "transformer.h"
+
+#include <cstddef>
+#include <vector>
+
+namespace lengthlab {
+
+class DataParallelStep {
+ public:
+  // Fewer rows than this per thread and a shard's products get too small to keep a core busy.
+  static constexpr int kMinRowsPerShard = 256;
+
+  // Where the calling thread's shard spent its time in the last run (the whole batch when it
+  // ran unsplit), for the benchmark's breakdown. The gradient sum is part of backward.
+  struct Timing {
+    double forwardSeconds = 0.0;
+    double backwardSeconds = 0.0;
+  };
+
+  // Forward, loss and backward of batch on the calling thread's currentThreads() threads:
+  // leaves d(mean loss)/d(parameters) in model.gradients() and returns the mean loss over the
+  // batch's scored rows. An exception in any shard is rethrown here.
+  double run(Transformer& model, const Batch& batch);
+
+  // How many shards run() would cut this batch into with the given number of threads.
+  static int shardCount(const Batch& batch, int threads);
+
+  int lastShardCount() const { return m_lastShards; }
+  const Timing& lastTiming() const { return m_timing; }
+  // Bytes held by the shards' workspaces and gradient arenas, for the memory report.
+  std::size_t bytes() const;
+
+ private:
+  double runWhole(Transformer& model, const Batch& batch);
+  double runShards(Transformer& model, const Batch& batch, int shards);
+  void sumGradients(Transformer& model, const std::vector<double>& weights, int shards);
+
+  std::vector<Batch> m_shards;
+  std::vector<Workspace> m_workspaces;  // one per shard; [0] also serves the unsplit batch
+  std::vector<FloatBuffer> m_gradients; // shards 1..n-1; shard 0 writes into the model's own
+  int m_lastShards = 0;
+  Timing m_timing;
+};
+
+}  // namespace lengthlab
