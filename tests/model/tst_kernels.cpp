@@ -456,6 +456,35 @@ class TestKernels : public QObject {
     }
   }
 
+  void attentionSoftmaxHoldsWhenScoresAreFarApart() {
+    // Scores hundreds apart: most weights underflow, exp must neither overflow nor go NaN.
+    const int C = 16, H = 2;
+    PackedLayout p(H);
+    Rng rng(12);
+    auto qkv = randomVector(static_cast<std::size_t>(p.rows()) * 3 * C, rng);
+    for (auto& v : qkv) v *= 12.0f;
+    std::vector<float> out(p.rows() * C), probs(p.probOffsets.back());
+    std::vector<float> scratch(attentionScratchPerThread(70, C / H) * currentThreads());
+    attentionForward(out.data(), probs.data(), qkv.data(), p.layout, C, H, scratch.data());
+    const auto expected = naiveAttention(qkv, p, C, H);
+    double largestScoreGap = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      QVERIFY(std::isfinite(out[i]));
+      QVERIFY2(std::fabs(out[i] - expected[i]) < 1e-4 * 12,
+               qPrintable(QString("%1 vs %2 at %3").arg(out[i]).arg(expected[i]).arg(i)));
+    }
+    const int T = 70, stride = attentionProbStride(T);
+    const float* P = probs.data() + p.probOffsets[3];
+    for (int i = 0; i < T; ++i) {
+      double rowSum = 0;
+      for (int j = 0; j <= i; ++j) rowSum += P[i * stride + j];
+      QVERIFY(std::fabs(rowSum - 1.0) < 1e-5);
+      const auto [low, high] = std::minmax_element(P + i * stride, P + i * stride + i + 1);
+      if (*low > 0) largestScoreGap = std::max(largestScoreGap, std::log(double(*high) / *low));
+    }
+    QVERIFY(largestScoreGap > 80);  // some weights really reach the far tail of exp
+  }
+
   void attentionBackwardMatchesFiniteDifferences_data() { addHeadWidths(); }
   void attentionBackwardMatchesFiniteDifferences() {
     QFETCH(int, C);
