@@ -188,13 +188,14 @@ class TestDataParallelStep : public QObject {
     ModelConfig c = smallConfig();
     c.positions = 1000;
     QCOMPARE(DataParallelStep::shardCount(batchOf(c, {700, 700}), 8), 2);
-    // 1000 rows, aligned to 1024: four blocks of kMinRowsPerShard.
-    QCOMPARE(DataParallelStep::shardCount(batchOf(c, std::vector<int>(10, 100)), 8), 4);
+    // 100 rows, aligned to 128: two blocks of kMinRowsPerShard.
+    static_assert(DataParallelStep::kMinRowsPerShard == 64);
+    QCOMPARE(DataParallelStep::shardCount(batchOf(c, std::vector<int>(10, 10)), 8), 2);
   }
 
   void aSmallBatchKeepsTheKernelParallelPath() {
     const ModelConfig c = smallConfig();
-    const Batch batch = batchOf(c, {40, 50, 60, 70});  // 256 rows aligned: one shard's worth
+    const Batch batch = batchOf(c, {20, 30, 10});  // 64 rows aligned: one shard's worth
     QCOMPARE(DataParallelStep::shardCount(batch, 2), 1);
     Transformer model = randomModel(c);
     const double expectedLoss = wholeBatchStep(model, batch);
