@@ -3,11 +3,8 @@
 #include "check.h"
 #include "parallel.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <chrono>
-#include <exception>
 
 namespace lengthlab {
 namespace {
@@ -49,36 +46,22 @@ double DataParallelStep::runShards(Transformer& model, const Batch& batch, int s
   for (int k = 1; k < shards; ++k) m_gradients[k].resize(model.parameters().size());
 
   std::vector<double> losses(shards, 0.0);
-  std::vector<std::exception_ptr> failures(shards);
   const auto start = std::chrono::steady_clock::now();
   const Transformer& shared = model;
-#pragma omp parallel num_threads(shards)
-  {
-    // Each shard's kernels stay on its own thread (this setting lasts for the region only).
-    useThreads(1);
-    // Fewer threads than asked for (a nested call) just take more shards each.
-    for (int k = omp_get_thread_num(); k < shards; k += omp_get_num_threads()) {
-      try {
-        const Batch& shard = m_shards[k];
-        Workspace& ws = m_workspaces[k];
-        float* gradients = k == 0 ? model.gradients().data() : m_gradients[k].data();
-        if (shard.lossRowCount() == 0) {
-          // Nothing scored: no gradient (and no 0/0 mean loss).
-          std::fill_n(gradients, model.parameters().size(), 0.0f);
-          continue;
-        }
-        shared.forward(shard, ws);
-        losses[k] = shared.loss(shard, ws);
-        if (k == 0) m_timing.forwardSeconds = secondsSince(start);
-        shared.backward(shard, ws, gradients);
-      } catch (...) {
-        failures[k] = std::current_exception();
-      }
+  runOnePerThread(shards, [&](int k) {
+    const Batch& shard = m_shards[k];
+    Workspace& ws = m_workspaces[k];
+    float* gradients = k == 0 ? model.gradients().data() : m_gradients[k].data();
+    if (shard.lossRowCount() == 0) {
+      // Nothing scored: no gradient (and no 0/0 mean loss).
+      std::fill_n(gradients, model.parameters().size(), 0.0f);
+      return;
     }
-  }
-  for (const auto& failure : failures) {
-    if (failure) std::rethrow_exception(failure);
-  }
+    shared.forward(shard, ws);
+    losses[k] = shared.loss(shard, ws);
+    if (k == 0) m_timing.forwardSeconds = secondsSince(start);
+    shared.backward(shard, ws, gradients);
+  });
   std::vector<double> weights(shards, 0.0);
   double loss = 0.0;
   const double scored = batch.lossRowCount();

@@ -1,6 +1,8 @@
 // Thread control for the model's kernels and oneDNN (both run on the same OpenMP runtime).
 #pragma once
 
+#include <functional>
+
 namespace lengthlab {
 
 // Cores available to this process.
@@ -12,5 +14,11 @@ void useThreads(int n);
 
 // Threads the calling thread's parallel regions will use.
 int currentThreads();
+
+// Runs job(0) ... job(count - 1) at the same time, one per OpenMP thread, each job's own kernels
+// on that one thread (fewer threads, as in a nested call, each take several jobs in turn). Job 0
+// runs on the calling thread. The first exception a job throws, in job order, is rethrown here
+// once every job has finished.
+void runOnePerThread(int count, const std::function<void(int)>& job);
 
 }  // namespace lengthlab
