@@ -1,6 +1,7 @@
 #include "evaluation.h"
 
 #include "check.h"
+#include "parallel.h"
 #include "task_lengths.h"
 
 #include <algorithm>
@@ -34,39 +35,60 @@ EvaluationSet::EvaluationSet(const Task& task, const SequenceCodec& codec,
   }
 }
 
-EvaluationResult EvaluationSet::evaluate(const Transformer& model, Workspace& ws, int tokenBudget,
+std::size_t EvaluationSet::fillBatch(std::size_t next, int tokenBudget, Batch& batch,
+                                     std::vector<const Item*>& members) const {
+  batch.clear(m_outputSize);
+  members.clear();
+  while (next < m_sequences.size()) {
+    const Item& item = m_sequences[next];
+    const int T = static_cast<int>(item.sequence.tokens.size());
+    if (!members.empty() && batch.rows() + T > tokenBudget) break;
+    batch.add(item.sequence, 0);  // test examples always start at position 0
+    members.push_back(&item);
+    ++next;
+  }
+  batch.alignRows(m_fillerToken);
+  return next;
+}
+
+EvaluationResult EvaluationSet::evaluate(const Transformer& model,
+                                         std::vector<Workspace>& workspaces, int tokenBudget,
                                          const std::function<bool()>& keepGoing) const {
   EvaluationResult result;
   result.bins.resize(m_bins.size());
   for (std::size_t b = 0; b < m_bins.size(); ++b) result.bins[b].bin = m_bins[b];
   std::map<int, Tally> byLength;
-  Batch batch;
-  std::vector<std::uint8_t> correct;
-  std::vector<const Item*> members;
+  const auto lanes = static_cast<std::size_t>(std::max(1, currentThreads()));
+  if (workspaces.size() < lanes) workspaces.resize(lanes);
+  std::vector<Batch> batches(lanes);
+  std::vector<std::vector<const Item*>> members(lanes);
+  std::vector<std::vector<std::uint8_t>> correct(lanes);
+  const auto score = [&](int k) {
+    model.forward(batches[k], workspaces[k]);
+    exactMatch(model, batches[k], workspaces[k], correct[k]);
+  };
   std::size_t next = 0;
   while (next < m_sequences.size()) {
     if (keepGoing && !keepGoing()) throw EvaluationInterrupted{};
-    batch.clear(m_outputSize);
-    members.clear();
-    while (next < m_sequences.size()) {
-      const Item& item = m_sequences[next];
-      const int T = static_cast<int>(item.sequence.tokens.size());
-      if (!members.empty() && batch.rows() + T > tokenBudget) break;
-      batch.add(item.sequence, 0);  // test examples always start at position 0
-      members.push_back(&item);
-      ++next;
+    std::size_t filled = 0;
+    for (; filled < lanes && next < m_sequences.size(); ++filled) {
+      next = fillBatch(next, tokenBudget, batches[filled], members[filled]);
     }
-    batch.alignRows(m_fillerToken);
-    model.forward(batch, ws);
-    exactMatch(model, batch, ws, correct);
-    for (std::size_t s = 0; s < members.size(); ++s) {
-      const int ok = correct[s] ? 1 : 0;
-      Tally& bin = result.bins[static_cast<std::size_t>(members[s]->bin)].tally;
-      bin.correct += ok;
-      ++bin.total;
-      Tally& len = byLength[members[s]->length];
-      len.correct += ok;
-      ++len.total;
+    if (filled == 1) {
+      score(0);  // a lone batch splits its kernels across the threads instead
+    } else {
+      runOnePerThread(static_cast<int>(filled), score);
+    }
+    for (std::size_t k = 0; k < filled; ++k) {
+      for (std::size_t s = 0; s < members[k].size(); ++s) {
+        const int ok = correct[k][s] ? 1 : 0;
+        Tally& bin = result.bins[static_cast<std::size_t>(members[k][s]->bin)].tally;
+        bin.correct += ok;
+        ++bin.total;
+        Tally& len = byLength[members[k][s]->length];
+        len.correct += ok;
+        ++len.total;
+      }
     }
   }
   for (const auto& [length, tally] : byLength) result.lengths.push_back({length, tally});

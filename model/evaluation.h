@@ -60,10 +60,13 @@ class EvaluationSet {
   int size() const { return static_cast<int>(m_sequences.size()); }
   int longestSequence() const { return m_longest; }
 
-  // Scores the model on every example; batches hold about tokenBudget tokens. keepGoing, when
-  // given, is asked between batches; when it answers false the evaluation stops by throwing
-  // EvaluationInterrupted (a GUI's Stop must not wait for thousands of examples).
-  EvaluationResult evaluate(const Transformer& model, Workspace& ws, int tokenBudget = 4096,
+  // Scores the model on every example; batches hold about tokenBudget tokens. With n threads,
+  // n batches run at once, one per thread with its own workspace (grown to n as needed): like
+  // the training step's shards, whole batches per core beat splitting every kernel. keepGoing,
+  // when given, is asked between rounds of batches; when it answers false the evaluation stops
+  // by throwing EvaluationInterrupted (a GUI's Stop must not wait for thousands of examples).
+  EvaluationResult evaluate(const Transformer& model, std::vector<Workspace>& workspaces,
+                            int tokenBudget = 4096,
                             const std::function<bool()>& keepGoing = {}) const;
 
  private:
@@ -72,6 +75,10 @@ class EvaluationSet {
     int length;
     int bin;
   };
+  // Packs the examples from `next` on into batch, up to tokenBudget tokens (at least one
+  // example); returns the index after the last one taken.
+  std::size_t fillBatch(std::size_t next, int tokenBudget, Batch& batch,
+                        std::vector<const Item*>& members) const;
   std::vector<LengthRange> m_bins;
   std::vector<Item> m_sequences;
   int m_longest = 0;

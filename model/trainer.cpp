@@ -124,7 +124,7 @@ StepReport Trainer::advance() {
 
 EvaluationResult Trainer::evaluate() {
   useThreads(m_config.threads);
-  EvaluationResult result = m_evaluationSet.evaluate(m_model, m_evalWorkspace, 4096, m_keepGoing);
+  EvaluationResult result = m_evaluationSet.evaluate(m_model, m_evalWorkspaces, 4096, m_keepGoing);
   result.step = m_step;
   m_lastEvaluation = result;
   return result;
@@ -132,7 +132,9 @@ EvaluationResult Trainer::evaluate() {
 
 std::size_t Trainer::memoryBytes() const {
   const std::size_t arenas = m_model.parameters().size() * 4;  // parameters, gradients, m, v
-  return arenas * sizeof(float) + m_trainingStep.bytes() + m_evalWorkspace.bytes();
+  std::size_t bytes = arenas * sizeof(float) + m_trainingStep.bytes();
+  for (const auto& ws : m_evalWorkspaces) bytes += ws.bytes();
+  return bytes;
 }
 
 }  // namespace lengthlab

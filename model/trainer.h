@@ -2,7 +2,7 @@
 // evaluates on the fixed test sets every evalEvery steps and stops early once the
 // in-distribution bins are perfect (PAPER.md section 2). The trainer is single-threaded from the
 // caller's point of view (inside, a step splits its batch across OpenMP threads, and evaluation
-// splits its kernels); the CLI drives it in a loop and the GUI's worker thread drives it in
+// runs one batch per thread); the CLI drives it in a loop and the GUI's worker thread drives it in
 // short slices between commands.
 #pragma once
 
@@ -58,8 +58,8 @@ class Trainer {
   // Scores the current model on the test sets (does not change the training state).
   EvaluationResult evaluate();
 
-  // Asked between evaluation batches; answering false makes advance() or evaluate() throw
-  // EvaluationInterrupted, leaving the trainer consistent (the step itself is complete).
+  // Asked between rounds of evaluation batches; answering false makes advance() or evaluate()
+  // throw EvaluationInterrupted, leaving the trainer consistent (the step itself is complete).
   void setInterruptCheck(std::function<bool()> keepGoing) { m_keepGoing = std::move(keepGoing); }
 
   bool finished() const { return m_stop != StopReason::None; }
@@ -89,7 +89,7 @@ class Trainer {
   AdamW m_optimizer;
   EvaluationSet m_evaluationSet;
   DataParallelStep m_trainingStep;
-  Workspace m_evalWorkspace;
+  std::vector<Workspace> m_evalWorkspaces;  // one per thread
   PositionalScratch m_positionalScratch;
   Batch m_batch;
   Rng m_dataRng;

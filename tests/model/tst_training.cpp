@@ -191,6 +191,42 @@ class TestTraining : public QObject {
     for (const auto& l : result.lengths) QCOMPARE(l.tally.total, 2);
   }
 
+  void evaluationTalliesEveryExampleOnceWhateverTheThreadCount_data() {
+    QTest::addColumn<int>("threads");
+    for (const int t : {1, 2, 3}) QTest::addRow("%d threads", t) << t;
+  }
+  void evaluationTalliesEveryExampleOnceWhateverTheThreadCount() {
+    // 2 x 150 examples of lengths 1-100: several rounds of batches, the last one not full.
+    QFETCH(int, threads);
+    TrainingConfig c = quickMajority();
+    c.evalCount = 150;
+    c.threads = threads;
+    Trainer trainer(task("bin_majority"), c);
+    const EvaluationResult result = trainer.evaluate();
+    QCOMPARE(result.bins[0].tally.total, 150);
+    QCOMPARE(result.bins[1].tally.total, 150);
+    int total = 0, correct = 0;
+    for (const auto& l : result.lengths) {
+      QCOMPARE(l.tally.total, 3);  // 150 examples over the 50 lengths of each bin
+      total += l.tally.total;
+      correct += l.tally.correct;
+    }
+    QCOMPARE(total, 300);
+    QCOMPARE(correct, result.bins[0].tally.correct + result.bins[1].tally.correct);
+  }
+
+  void aStopDuringEvaluationInterruptsItAndLeavesTheTrainerUsable() {
+    TrainingConfig c = quickMajority();
+    c.evalCount = 150;
+    Trainer trainer(task("bin_majority"), c);
+    int asked = 0;
+    trainer.setInterruptCheck([&] { return ++asked < 2; });  // stop after the first round
+    QVERIFY_THROWS_EXCEPTION(EvaluationInterrupted, trainer.evaluate());
+    QCOMPARE(asked, 2);
+    trainer.setInterruptCheck({});
+    QCOMPARE(trainer.evaluate().bins[1].tally.total, 150);
+  }
+
   void theEvaluationSetDoesNotDependOnTheTrainingSeed() {
     // An untrained model's answers are a fixed function of its weights; with the same weights
     // seed but different data seeds the evaluation must give the same numbers.
