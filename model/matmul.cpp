@@ -3,12 +3,14 @@
 // primitive is created; primitives with run-time dimensions fall back to the reference
 // implementation, hundreds of times slower. Creating a primitive costs ~0.1-0.2 ms, so callers
 // keep the number of shapes small (the batch builder rounds token counts up to a multiple of 64).
-// Why per thread: no lock on the hot path; the trainer thread owns its own primitives.
+// Why per thread: no lock on the hot path; the trainer thread and each OpenMP worker that runs a
+// data-parallel shard or evaluation batch own their own primitives.
 #include "matmul.h"
 
 #include "check.h"
 
 #include <oneapi/dnnl/dnnl.hpp>
+#include <omp.h>
 
 #include <chrono>
 #include <list>
@@ -20,6 +22,9 @@ namespace {
 
 struct ShapeKey {
   int M, N, K, lda, ldb, ldc;
+  // oneDNN may fix its thread count when it creates a primitive; the same thread runs products
+  // both alone (a data-parallel shard) and split (the unsplit batch), so both get their own.
+  int threads;
   bool transA, transB, accumulate;
   bool operator==(const ShapeKey&) const = default;
 };
@@ -27,7 +32,7 @@ struct ShapeKey {
 struct ShapeKeyHash {
   std::size_t operator()(const ShapeKey& k) const {
     std::size_t h = 1469598103934665603ULL;
-    for (int v : {k.M, k.N, k.K, k.lda, k.ldb, k.ldc,
+    for (int v : {k.M, k.N, k.K, k.lda, k.ldb, k.ldc, k.threads,
                   int(k.transA) | int(k.transB) << 1 | int(k.accumulate) << 2}) {
       h = (h ^ static_cast<std::size_t>(v)) * 1099511628211ULL;
     }
@@ -127,12 +132,13 @@ void matmul(const float* A, Transpose transA, int lda, const float* B, Transpose
     }
     return;
   }
+  const ShapeKey key{M, N, K, lda, ldb, ldc, omp_get_max_threads(), ta, tb, accumulate};
   if (!t_timing) {
-    cache().run(ShapeKey{M, N, K, lda, ldb, ldc, ta, tb, accumulate}, A, B, C);
+    cache().run(key, A, B, C);
     return;
   }
   const auto start = std::chrono::steady_clock::now();
-  cache().run(ShapeKey{M, N, K, lda, ldb, ldc, ta, tb, accumulate}, A, B, C);
+  cache().run(key, A, B, C);
   t_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
