@@ -46,12 +46,14 @@ inline Vec splat(float x) { return Vec{} + x; }
 using Lanes = int __attribute__((vector_size(32)));
 constexpr Lanes kLaneIndex = {0, 1, 2, 3, 4, 5, 6, 7};
 
-// exp(x) on eight lanes, for x in [-87, 0] (outside, x is clamped first: exp(-87) is still a
-// normal float, so no lane ever turns denormal). x = n ln2 + r with |r| <= ln2 / 2; exp(r) by its
-// degree-6 Taylor polynomial (relative error below 2e-7, like expf); 2^n goes into the exponent.
+// exp(x) on eight lanes, for x in [-80, 0]; outside, x is clamped first (NaN stays NaN, so a
+// diverging run still shows up as NaN). exp(-80) divided by a softmax sum of up to ~1500 keys is
+// still a normal float: no probability turns denormal, which would slow the backward pass.
+// x = n ln2 + r with |r| <= ln2 / 2; exp(r) by its degree-6 Taylor polynomial (truncation error
+// below 2e-7 relative); 2^n goes straight into the exponent bits.
 inline Vec expOfNonPositive(Vec x) {
-  x = x > splat(-87.0f) ? x : splat(-87.0f);
-  x = x < splat(0.0f) ? x : splat(0.0f);
+  x = x < splat(-80.0f) ? splat(-80.0f) : x;
+  x = x > splat(0.0f) ? splat(0.0f) : x;
   const Vec n = (x * 1.44269504f + 12582912.0f) - 12582912.0f;  // rounded to the nearest integer
   const Vec r = (x - n * 0.693359375f) + n * 2.12194440e-4f;     // ln2 in two parts
   Vec p = splat(1.0f / 720);
