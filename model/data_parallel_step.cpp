@@ -16,9 +16,11 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 int DataParallelStep::shardCount(const Batch& batch, int threads) {
-  if (batch.lossRowCount() == 0) return 1;
-  const int byRows = batch.rows() / kMinRowsPerShard;
-  return std::max(1, std::min({threads, batch.exampleCount, byRows}));
+  // One shard per thread or none: with fewer shards than threads, some cores would sit idle
+  // while the kernel-parallel path keeps them all busy.
+  const bool everyThreadGetsAShard = threads > 1 && batch.exampleCount >= threads &&
+                                     batch.rows() / kMinRowsPerShard >= threads;
+  return batch.lossRowCount() > 0 && everyThreadGetsAShard ? threads : 1;
 }
 
 double DataParallelStep::run(Transformer& model, const Batch& batch) {
@@ -53,8 +55,9 @@ double DataParallelStep::runShards(Transformer& model, const Batch& batch, int s
     Workspace& ws = m_workspaces[k];
     float* gradients = k == 0 ? model.gradients().data() : m_gradients[k].data();
     if (shard.lossRowCount() == 0) {
-      // Nothing scored: no gradient (and no 0/0 mean loss).
+      // Nothing scored: no gradient, so no work.
       std::fill_n(gradients, model.parameters().size(), 0.0f);
+      if (k == 0) m_timing.forwardSeconds = secondsSince(start);
       return;
     }
     shared.forward(shard, ws);

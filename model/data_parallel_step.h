@@ -7,7 +7,8 @@
 // (the standard step is ~60 of them), and each split pays a fork and a join while every core gets
 // half a product. Whole shards keep each core on its own data from the first layer to the last:
 // the standard configuration at 2 threads takes ~6% less per step (tests/bench/lengthlab-bench).
-// Batches too small to give two threads kMinRowsPerShard rows each keep the kernel-parallel path.
+// Batches too small to give every thread a sequence and kMinRowsPerShard rows (the alignment
+// filler included) keep the kernel-parallel path.
 #pragma once
 
 #include "aligned_buffer.h"
@@ -35,10 +36,12 @@ class DataParallelStep {
 
   // Forward, loss and backward of batch on the calling thread's currentThreads() threads:
   // leaves d(mean loss)/d(parameters) in model.gradients() and returns the mean loss over the
-  // batch's scored rows. An exception in any shard is rethrown here.
+  // batch's scored rows. An exception in any shard is rethrown here; model.gradients() is then
+  // unspecified (the next run overwrites it).
   double run(Transformer& model, const Batch& batch);
 
-  // How many shards run() would cut this batch into with the given number of threads.
+  // How many shards run() would cut this batch into with the given number of threads: one per
+  // thread, or 1 (the unsplit batch, every kernel split across the threads).
   static int shardCount(const Batch& batch, int threads);
 
   int lastShardCount() const { return m_lastShards; }

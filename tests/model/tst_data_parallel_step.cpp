@@ -29,20 +29,26 @@ ModelConfig smallConfig(OutputLoss loss = OutputLoss::SoftmaxCrossEntropy) {
   return c;
 }
 
+enum class Silent { None, FirstHalf, SecondHalf };
+
 // Sequences of the given lengths with random tokens; the second half of each is scored (like the
-// answer of an algorithmic task), except in the first `silent` sequences, which score nothing.
-// Aligned with filler token 0 unless told not to.
+// answer of an algorithmic task), except in the silent half of the sequences, which scores
+// nothing (softmax tasks only: a sigmoid task scores every row). Aligned with filler token 0
+// unless told not to.
 Batch batchOf(const ModelConfig& c, const std::vector<int>& lengths, bool align = true,
-              int silent = 0) {
+              Silent silent = Silent::None) {
   Rng rng(5);
   Batch batch;
   batch.clear(c.outputSize);
+  const std::size_t half = lengths.size() / 2;
   for (std::size_t s = 0; s < lengths.size(); ++s) {
     const int T = lengths[s];
+    const bool quiet = (silent == Silent::FirstHalf && s < half) ||
+                       (silent == Silent::SecondHalf && s >= half);
     EncodedSequence e;
     for (int t = 0; t < T; ++t) {
       e.tokens.push_back(static_cast<int>(rng.uniformInt(1, c.vocabSize - 1)));
-      const bool isScored = static_cast<int>(s) >= silent && 2 * t >= T;
+      const bool isScored = !quiet && 2 * t >= T;
       if (c.loss == OutputLoss::SigmoidBinary) {
         for (int o = 0; o < c.outputSize; ++o) {
           e.labels.push_back(static_cast<std::uint8_t>(rng.uniformInt(0, 1)));
@@ -184,13 +190,17 @@ class TestDataParallelStep : public QObject {
     QCOMPARE(DataParallelStep::shardCount(batch, 4), 4);
   }
 
-  void neverMoreShardsThanSequencesOrRowBlocks() {
+  void shardsOnlyWhenEveryThreadGetsOne() {
     ModelConfig c = smallConfig();
     c.positions = 1000;
-    QCOMPARE(DataParallelStep::shardCount(batchOf(c, {700, 700}), 8), 2);
-    // 100 rows, aligned to 128: two blocks of kMinRowsPerShard.
+    const Batch twoLong = batchOf(c, {700, 700});
+    QCOMPARE(DataParallelStep::shardCount(twoLong, 2), 2);
+    QCOMPARE(DataParallelStep::shardCount(twoLong, 3), 1);  // a thread would have no sequence
+    // 100 rows, aligned to 128: two blocks of kMinRowsPerShard, one per thread at most 2.
     static_assert(DataParallelStep::kMinRowsPerShard == 64);
-    QCOMPARE(DataParallelStep::shardCount(batchOf(c, std::vector<int>(10, 10)), 8), 2);
+    const Batch tenShort = batchOf(c, std::vector<int>(10, 10));
+    QCOMPARE(DataParallelStep::shardCount(tenShort, 2), 2);
+    QCOMPARE(DataParallelStep::shardCount(tenShort, 3), 1);
   }
 
   void aSmallBatchKeepsTheKernelParallelPath() {
@@ -233,10 +243,16 @@ class TestDataParallelStep : public QObject {
     QVERIFY2(difference < 1e-5, qPrintable(QString("relative difference %1").arg(difference)));
   }
 
+  void aShardWithNothingScoredAddsNoGradient_data() {
+    QTest::addColumn<int>("silent");
+    QTest::newRow("first shard silent") << int(Silent::FirstHalf);
+    QTest::newRow("second shard silent") << int(Silent::SecondHalf);
+  }
   void aShardWithNothingScoredAddsNoGradient() {
+    // Half the sequences score nothing: their shard must neither count nor divide by 0.
+    QFETCH(int, silent);
     const ModelConfig c = smallConfig();
-    // The first half of the rows scores nothing: its shard must neither count nor divide by 0.
-    const Batch batch = batchOf(c, std::vector<int>(12, 100), true, 6);
+    const Batch batch = batchOf(c, std::vector<int>(12, 100), true, Silent(silent));
     Transformer model = randomModel(c);
     const double expectedLoss = wholeBatchStep(model, batch);
     const FloatBuffer expected = model.gradients();
@@ -254,6 +270,7 @@ class TestDataParallelStep : public QObject {
     Transformer model = randomModel(c);
     DataParallelStep step;
     const double first = step.run(model, batch);
+    QCOMPARE(step.lastShardCount(), 2);
     const FloatBuffer gradients = model.gradients();
     DataParallelStep another;
     QCOMPARE(another.run(model, batch), first);
@@ -269,13 +286,34 @@ class TestDataParallelStep : public QObject {
     QCOMPARE(currentThreads(), 2);
   }
 
+  void aFailureInsideAShardReachesTheCaller_data() {
+    QTest::addColumn<int>("sequence");
+    QTest::newRow("in the first shard") << 3;
+    QTest::newRow("in the second shard") << 25;
+  }
   void aFailureInsideAShardReachesTheCaller() {
+    QFETCH(int, sequence);
     const ModelConfig c = smallConfig();
     Batch batch = batchOf(c, unevenLengths());
-    batch.tokens[batch.sequenceStart[25]] = c.vocabSize;  // out of range, in the second shard
+    batch.tokens[batch.sequenceStart[sequence]] = c.vocabSize;  // out of range
     Transformer model = randomModel(c);
     DataParallelStep step;
     QVERIFY_THROWS_EXCEPTION(std::logic_error, step.run(model, batch));
+    QCOMPARE(step.lastShardCount(), 2);
+  }
+
+  void runOnePerThreadRethrowsTheFirstFailureInJobOrder() {
+    std::vector<int> ran(4, 0);
+    try {
+      runOnePerThread(4, [&](int k) {
+        ran[k] = 1;
+        if (k >= 2) throw std::runtime_error("job " + std::to_string(k));
+      });
+      QFAIL("no exception");
+    } catch (const std::runtime_error& e) {
+      QCOMPARE(std::string(e.what()), std::string("job 2"));
+    }
+    QCOMPARE(ran, std::vector<int>(4, 1));  // the other jobs still ran
   }
 };
 
