@@ -74,10 +74,11 @@ EvaluationResult EvaluationSet::evaluate(const Transformer& model,
     for (; filled < lanes && next < m_sequences.size(); ++filled) {
       next = fillBatch(next, tokenBudget, batches[filled], members[filled]);
     }
-    if (filled == 1) {
-      score(0);  // a lone batch splits its kernels across the threads instead
-    } else {
+    if (filled == lanes && lanes > 1) {
       runOnePerThread(static_cast<int>(filled), score);
+    } else {
+      // A last round too short for every thread: its batches split their kernels instead.
+      for (std::size_t k = 0; k < filled; ++k) score(static_cast<int>(k));
     }
     for (std::size_t k = 0; k < filled; ++k) {
       for (std::size_t s = 0; s < members[k].size(); ++s) {

@@ -62,9 +62,10 @@ class EvaluationSet {
 
   // Scores the model on every example; batches hold about tokenBudget tokens. With n threads,
   // n batches run at once, one per thread with its own workspace (grown to n as needed): like
-  // the training step's shards, whole batches per core beat splitting every kernel. keepGoing,
-  // when given, is asked between rounds of batches; when it answers false the evaluation stops
-  // by throwing EvaluationInterrupted (a GUI's Stop must not wait for thousands of examples).
+  // the training step's shards, whole batches per core beat splitting every kernel (a last round
+  // of fewer batches splits its kernels instead). keepGoing, when given, is asked between
+  // rounds of batches; when it answers false the evaluation stops by throwing
+  // EvaluationInterrupted (a GUI's Stop must not wait for thousands of examples).
   EvaluationResult evaluate(const Transformer& model, std::vector<Workspace>& workspaces,
                             int tokenBudget = 4096,
                             const std::function<bool()>& keepGoing = {}) const;
