@@ -1,7 +1,7 @@
 // Causal multi-head attention over packed sequences (see kernels.h for the contract).
 // Each (sequence, head) pair is one task for one thread. The kernels read the head's rows where
-// they lie in the qkv matrix (copying them into zero-padded scratch only when the head width is
-// not a multiple of 16) and write results into scratch copied out afterwards; keys (forward) and
+// they lie in the qkv matrix and write results where they belong (going through zero-padded
+// scratch only when the head width is not a multiple of 16); keys (forward) and
 // values (backward) are transposed into scratch padded to 16 keys. Three product shapes run as
 // register-blocked loops of 6 rows x 16 columns (12 vector accumulators: enough independent
 // fused multiply-adds to keep both FMA units busy, and still within the 16 vector registers),
@@ -391,10 +391,13 @@ void attentionForward(float* out, float* probs, const float* qkv, const Attentio
       softmaxRow(row, i + 1, task.scale);
       std::fill(row + roundUp(i + 1, kVector), row + p.Tp, 0.0f);
     }
-    // Results go through scratch: written straight into the strided slice they cost more in
-    // store misses inside the kernel than the copy afterwards does.
-    rowsTimesMatrix(Target{w.out1, p.Dp}, P, headRows(task.head + 2 * C, C3, p, w.rowsB), p);
-    scatterRows(task.at(out, C), C, w.out1, p);
+    const Rows V = headRows(task.head + 2 * C, C3, p, w.rowsB);
+    if (p.D == p.Dp) {
+      rowsTimesMatrix(Target{task.at(out, C), C}, P, V, p);
+    } else {  // the kernel writes whole vectors: through scratch, else it spills into the next head
+      rowsTimesMatrix(Target{w.out1, p.Dp}, P, V, p);
+      scatterRows(task.at(out, C), C, w.out1, p);
+    }
    });
 }
 
@@ -429,13 +432,20 @@ void attentionBackward(float* dqkv, int ldDqkv, const float* dout, const float* 
       dp = task.scale * pi * (dp - weighted);
       std::fill(g + width, g + p.Tp, 0.0f);
     }
-    rowsTimesMatrix(Target{w.out1, p.Dp}, w.gradient, K, p);        // dQ = dS K
-    transposedTimesMatrix(Target{w.out2, p.Dp}, w.gradient, Q, p);  // dK = dS^T Q
-    transposedTimesMatrix(Target{w.out3, p.Dp}, P, dO, p);          // dV = P^T dO
+    // Straight into dqkv when the head width is whole vectors, else through scratch (as above).
     float* dhead = task.at(dqkv, ldDqkv);
-    scatterRows(dhead, ldDqkv, w.out1, p);
-    scatterRows(dhead + C, ldDqkv, w.out2, p);
-    scatterRows(dhead + 2 * C, ldDqkv, w.out3, p);
+    const bool direct = p.D == p.Dp;
+    const Target dQ = direct ? Target{dhead, ldDqkv} : Target{w.out1, p.Dp};
+    const Target dK = direct ? Target{dhead + C, ldDqkv} : Target{w.out2, p.Dp};
+    const Target dV = direct ? Target{dhead + 2 * C, ldDqkv} : Target{w.out3, p.Dp};
+    rowsTimesMatrix(dQ, w.gradient, K, p);        // dQ = dS K
+    transposedTimesMatrix(dK, w.gradient, Q, p);  // dK = dS^T Q
+    transposedTimesMatrix(dV, P, dO, p);          // dV = P^T dO
+    if (!direct) {
+      scatterRows(dhead, ldDqkv, w.out1, p);
+      scatterRows(dhead + C, ldDqkv, w.out2, p);
+      scatterRows(dhead + 2 * C, ldDqkv, w.out3, p);
+    }
    });
 }
 
