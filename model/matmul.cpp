@@ -12,6 +12,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 #include <omp.h>
 
+#include <array>
 #include <chrono>
 #include <list>
 #include <tuple>
@@ -43,6 +44,9 @@ struct ShapeKeyHash {
 struct Prepared {
   dnnl::matmul primitive;
   dnnl::memory a, b, c;  // descriptors bound to a null handle, retargeted on every call
+  // The execution arguments (a, b, c) for the C API, built once: the C++ API's execute builds a
+  // map and a vector of them on every call.
+  std::array<dnnl_exec_arg_t, 3> arguments;
 };
 
 class PrimitiveCache {
@@ -57,8 +61,10 @@ class PrimitiveCache {
     p.a.set_data_handle(const_cast<float*>(A));
     p.b.set_data_handle(const_cast<float*>(B));
     p.c.set_data_handle(C);
-    p.primitive.execute(m_stream,
-                        {{DNNL_ARG_SRC, p.a}, {DNNL_ARG_WEIGHTS, p.b}, {DNNL_ARG_DST, p.c}});
+    dnnl::error::wrap_c_api(dnnl_primitive_execute(p.primitive.get(), m_stream.get(),
+                                                   static_cast<int>(p.arguments.size()),
+                                                   p.arguments.data()),
+                            "could not execute a matmul primitive");
     m_stream.wait();
   }
 
@@ -97,8 +103,11 @@ class PrimitiveCache {
     }
     const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(aDesc, bDesc, cDesc), attr,
                                           m_engine);
-    return Prepared{dnnl::matmul(pd), memory(aDesc, m_engine, nullptr),
-                    memory(bDesc, m_engine, nullptr), memory(cDesc, m_engine, nullptr)};
+    Prepared p{dnnl::matmul(pd), memory(aDesc, m_engine, nullptr),
+               memory(bDesc, m_engine, nullptr), memory(cDesc, m_engine, nullptr), {}};
+    p.arguments = {{{DNNL_ARG_SRC, p.a.get()}, {DNNL_ARG_WEIGHTS, p.b.get()},
+                    {DNNL_ARG_DST, p.c.get()}}};
+    return p;
   }
 
   dnnl::engine m_engine;
