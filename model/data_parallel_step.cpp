@@ -47,10 +47,10 @@ double DataParallelStep::runShards(Transformer& model, const Batch& batch, int s
   m_gradients.resize(static_cast<std::size_t>(shards));
   for (int k = 1; k < shards; ++k) m_gradients[k].resize(model.parameters().size());
 
-  std::vector<double> losses(shards, 0.0);
+  m_losses.assign(static_cast<std::size_t>(shards), 0.0);
   const auto start = std::chrono::steady_clock::now();
   const Transformer& shared = model;
-  runOnePerThread(shards, [&](int k) {
+  auto shardStep = [&](int k) {
     const Batch& shard = m_shards[k];
     Workspace& ws = m_workspaces[k];
     float* gradients = k == 0 ? model.gradients().data() : m_gradients[k].data();
@@ -61,18 +61,19 @@ double DataParallelStep::runShards(Transformer& model, const Batch& batch, int s
       return;
     }
     shared.forward(shard, ws);
-    losses[k] = shared.loss(shard, ws);
+    m_losses[k] = shared.loss(shard, ws);
     if (k == 0) m_timing.forwardSeconds = secondsSince(start);
     shared.backward(shard, ws, gradients);
-  });
-  std::vector<double> weights(shards, 0.0);
+  };
+  runOnePerThread(shards, shardStep);
+  m_weights.assign(static_cast<std::size_t>(shards), 0.0);
   double loss = 0.0;
   const double scored = batch.lossRowCount();
   for (int k = 0; k < shards; ++k) {
-    weights[k] = m_shards[k].lossRowCount() / scored;
-    if (weights[k] > 0) loss += weights[k] * losses[k];
+    m_weights[k] = m_shards[k].lossRowCount() / scored;
+    if (m_weights[k] > 0) loss += m_weights[k] * m_losses[k];
   }
-  sumGradients(model, weights, shards);
+  sumGradients(model, shards);
   m_timing.backwardSeconds = secondsSince(start) - m_timing.forwardSeconds;
   return loss;
 }
@@ -81,8 +82,7 @@ double DataParallelStep::runShards(Transformer& model, const Batch& batch, int s
 // shard's gradient of its own mean loss, in shard order whatever the thread count. In blocks
 // that stay in L1, one vector loop per shard (a loop over shards inside the loop over floats
 // would not vectorise).
-void DataParallelStep::sumGradients(Transformer& model, const std::vector<double>& weights,
-                                    int shards) {
+void DataParallelStep::sumGradients(Transformer& model, int shards) {
   constexpr long kBlock = 2048;
   float* total = model.gradients().data();
   const auto size = static_cast<long>(model.parameters().size());
@@ -90,11 +90,11 @@ void DataParallelStep::sumGradients(Transformer& model, const std::vector<double
 #pragma omp parallel for schedule(static)
   for (long b = 0; b < blocks; ++b) {
     const long begin = b * kBlock, end = std::min(size, begin + kBlock);
-    const auto first = static_cast<float>(weights[0]);
+    const auto first = static_cast<float>(m_weights[0]);
     for (long i = begin; i < end; ++i) total[i] *= first;
     for (int k = 1; k < shards; ++k) {
       const float* part = m_gradients[k].data();
-      const auto weight = static_cast<float>(weights[k]);
+      const auto weight = static_cast<float>(m_weights[k]);
       for (long i = begin; i < end; ++i) total[i] += weight * part[i];
     }
   }

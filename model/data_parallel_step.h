@@ -52,11 +52,13 @@ class DataParallelStep {
  private:
   double runWhole(Transformer& model, const Batch& batch);
   double runShards(Transformer& model, const Batch& batch, int shards);
-  void sumGradients(Transformer& model, const std::vector<double>& weights, int shards);
+  void sumGradients(Transformer& model, int shards);
 
   std::vector<Batch> m_shards;
   std::vector<Workspace> m_workspaces;  // one per shard; [0] also serves the unsplit batch
   std::vector<FloatBuffer> m_gradients; // shards 1..n-1; shard 0 writes into the model's own
+  std::vector<double> m_losses;         // each shard's mean loss
+  std::vector<double> m_weights;        // each shard's share of the scored rows
   int m_lastShards = 0;
   Timing m_timing;
 };

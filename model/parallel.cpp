@@ -13,15 +13,18 @@ void useThreads(int n) { omp_set_num_threads(n > 0 ? n : availableCores()); }
 
 int currentThreads() { return omp_get_max_threads(); }
 
-void runOnePerThread(int count, const std::function<void(int)>& job) {
-  std::vector<std::exception_ptr> failures(static_cast<std::size_t>(count));
+void runOnePerThread(int count, void (*call)(const void* job, int k), const void* job) {
+  // The calling thread's slots: inside the region, a thread_local name would mean each worker's.
+  thread_local std::vector<std::exception_ptr> callersSlots;
+  std::vector<std::exception_ptr>& failures = callersSlots;
+  failures.assign(static_cast<std::size_t>(count), nullptr);
 #pragma omp parallel num_threads(count)
   {
     // Inside the region only: the jobs' own parallel regions stay on this thread.
     useThreads(1);
     for (int k = omp_get_thread_num(); k < count; k += omp_get_num_threads()) {
       try {
-        job(k);
+        call(job, k);
       } catch (...) {
         failures[static_cast<std::size_t>(k)] = std::current_exception();
       }
