@@ -3,10 +3,11 @@
 // thread runs the whole model on its shard with single-threaded kernels into its own gradient
 // arena, and the arenas are summed, weighted by each shard's share of the scored rows, so the
 // result is the gradient of the batch's mean loss (up to float rounding).
-// Why not split every kernel across the threads instead: the products of this model are small
-// (the standard step is ~60 of them), and each split pays a fork and a join while every core gets
-// half a product. Whole shards keep each core on its own data from the first layer to the last:
-// the standard configuration at 2 threads takes ~6% less per step (tests/bench/lengthlab-bench).
+// Why not split every kernel across the threads instead: the kernels of this model are small
+// (the standard step runs 27 products and dozens of element-wise and attention passes), and each
+// split pays a fork and a join while every core gets half a kernel. Whole shards keep each core
+// on its own data from the first layer to the last: the standard configuration at 2 threads takes
+// ~6% less per step (tests/bench/lengthlab-bench), twice the 1-thread speed within noise.
 // Batches too small to give every thread a sequence and kMinRowsPerShard rows (the alignment
 // filler included) keep the kernel-parallel path.
 #pragma once
