@@ -7,8 +7,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
+# ocl-icd-opencl-dev is only a recommendation of libdnnl-dev, but oneDNN's CMake package looks
+# for OpenCL and fails without its headers and library link.
 PACKAGES=(g++ cmake ninja-build pkg-config qt6-base-dev qt6-svg-dev qt6-qpa-plugins
-          libqcustomplot-dev libqcustomplot2.1-qt6 libeigen3-dev libdnnl-dev fonts-dejavu-core)
+          libqcustomplot-dev libqcustomplot2.1-qt6 libeigen3-dev libdnnl-dev ocl-icd-opencl-dev
+          fonts-dejavu-core)
 BUILD_DIR=${LENGTHLAB_BUILD_DIR:-build}
 
 install_missing_packages() {
@@ -25,7 +28,9 @@ install_missing_packages() {
 }
 
 build() {
-  if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then
+  # A configure that failed (say, run before the packages were there) leaves a cache but no
+  # build.ninja; configure again then rather than fail on the missing build file.
+  if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
     cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   fi
   cmake --build "$BUILD_DIR" -j2
