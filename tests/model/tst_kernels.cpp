@@ -223,8 +223,17 @@ class TestKernels : public QObject {
     QCOMPARE(dbs, db);
   }
 
+  void linearBackwardMatchesFiniteDifferences_data() {
+    QTest::addColumn<int>("In");
+    QTest::addColumn<int>("Out");
+    QTest::newRow("widening (input gradient through a transposed copy of W)") << 5 << 7;
+    QTest::newRow("narrowing (input gradient from W in place)") << 7 << 5;
+    QTest::newRow("square") << 6 << 6;
+  }
   void linearBackwardMatchesFiniteDifferences() {
-    const int N = 6, In = 5, Out = 7;
+    QFETCH(int, In);
+    QFETCH(int, Out);
+    const int N = 6;
     Rng rng(5);
     auto x = randomVector(N * In, rng), w = randomVector(In * Out, rng), b = randomVector(Out, rng);
     const auto probe = randomVector(N * Out, rng);
