@@ -14,6 +14,7 @@
 #include "kernels.h"
 
 #include "check.h"
+#include "vector8.h"
 
 #include <Eigen/Core>
 #include <omp.h>
@@ -29,46 +30,33 @@ constexpr int kRows = 6;    // query (or key) rows per register block
 constexpr int kCols = 16;   // columns per register block: two 8-float vectors
 constexpr int kVector = 8;  // floats per vector
 
-// Eight floats as one value (GCC/Clang vector extension): with AVX2 a register, without it two
-// SSE registers. Four rows by two vectors of accumulators fit the 16 registers with room to spare.
-using Vec = float __attribute__((vector_size(32)));
-inline Vec load(const float* p) {
-  Vec v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-inline void store(float* p, Vec v) { std::memcpy(p, &v, sizeof v); }
-
 inline int roundUp(int value, int multiple) { return (value + multiple - 1) / multiple * multiple; }
 
-inline Vec splat(float x) { return Vec{} + x; }
-
-using Lanes = int __attribute__((vector_size(32)));
-constexpr Lanes kLaneIndex = {0, 1, 2, 3, 4, 5, 6, 7};
+constexpr Lanes8 kLaneIndex = {0, 1, 2, 3, 4, 5, 6, 7};
 
 // exp(x) on eight lanes, for x in [-80, 0]; outside, x is clamped first (NaN stays NaN, so a
 // diverging run still shows up as NaN). exp(-80) divided by a softmax sum of up to ~1500 keys is
 // still a normal float: no probability turns denormal, which would slow the backward pass.
 // x = n ln2 + r with |r| <= ln2 / 2; exp(r) by its degree-6 Taylor polynomial (truncation error
 // below 2e-7 relative); 2^n goes straight into the exponent bits.
-inline Vec expOfNonPositive(Vec x) {
-  x = x < splat(-80.0f) ? splat(-80.0f) : x;
-  x = x > splat(0.0f) ? splat(0.0f) : x;
-  const Vec n = (x * 1.44269504f + 12582912.0f) - 12582912.0f;  // rounded to the nearest integer
-  const Vec r = (x - n * 0.693359375f) + n * 2.12194440e-4f;     // ln2 in two parts
-  Vec p = splat(1.0f / 720);
+inline Vec8 expOfNonPositive(Vec8 x) {
+  x = x < splat8(-80.0f) ? splat8(-80.0f) : x;
+  x = x > splat8(0.0f) ? splat8(0.0f) : x;
+  const Vec8 n = (x * 1.44269504f + 12582912.0f) - 12582912.0f;  // rounded to the nearest integer
+  const Vec8 r = (x - n * 0.693359375f) + n * 2.12194440e-4f;     // ln2 in two parts
+  Vec8 p = splat8(1.0f / 720);
   for (const float c : {1.0f / 120, 1.0f / 24, 1.0f / 6, 0.5f, 1.0f, 1.0f}) p = p * r + c;
-  const Lanes exponent = (__builtin_convertvector(n, Lanes) + 127) << 23;
-  Vec twoToN;
+  const Lanes8 exponent = (__builtin_convertvector(n, Lanes8) + 127) << 23;
+  Vec8 twoToN;
   std::memcpy(&twoToN, &exponent, sizeof twoToN);
   return p * twoToN;
 }
 
-inline float laneSum(Vec v) {
+inline float laneSum(Vec8 v) {
   return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
 }
 
-inline float laneMax(Vec v) {
+inline float laneMax(Vec8 v) {
   float m = v[0];
   for (int k = 1; k < kVector; ++k) m = std::max(m, v[k]);
   return m;
@@ -82,27 +70,27 @@ inline float laneMax(Vec v) {
 void softmaxRow(float* row, int n, float scale) {
   const int full = n / kVector * kVector;
   const int width = roundUp(n, kVector);
-  const Lanes inTail = kLaneIndex < (n - full);
-  const Vec lowest = splat(-3.0e38f);
-  Vec highest = lowest;
+  const Lanes8 inTail = kLaneIndex < (n - full);
+  const Vec8 lowest = splat8(-3.0e38f);
+  Vec8 highest = lowest;
   for (int j = 0; j < full; j += kVector) {
-    const Vec v = load(row + j);
+    const Vec8 v = load8(row + j);
     highest = highest > v ? highest : v;
   }
   if (full < n) {
-    const Vec v = inTail ? load(row + full) : lowest;
+    const Vec8 v = inTail ? load8(row + full) : lowest;
     highest = highest > v ? highest : v;
   }
-  const Vec shift = splat(scale * laneMax(highest));
-  Vec sum{};
+  const Vec8 shift = splat8(scale * laneMax(highest));
+  Vec8 sum{};
   for (int j = 0; j < width; j += kVector) {
-    Vec e = expOfNonPositive(load(row + j) * scale - shift);
-    if (j == full) e = inTail ? e : Vec{};
+    Vec8 e = expOfNonPositive(load8(row + j) * scale - shift);
+    if (j == full) e = inTail ? e : Vec8{};
     sum += e;
-    store(row + j, e);
+    store8(row + j, e);
   }
-  const Vec inverse = splat(1.0f / laneSum(sum));
-  for (int j = 0; j < width; j += kVector) store(row + j, load(row + j) * inverse);
+  const Vec8 inverse = splat8(1.0f / laneSum(sum));
+  for (int j = 0; j < width; j += kVector) store8(row + j, load8(row + j) * inverse);
 }
 
 
@@ -162,26 +150,6 @@ void gatherRows(float* dst, const float* src, long ld, const Padded& p) {
   std::fill(dst + static_cast<std::size_t>(p.T) * p.Dp, dst + static_cast<std::size_t>(p.Tp) * p.Dp, 0.0f);
 }
 
-// Transposes eight vectors in registers: afterwards v[k][j] holds what v[j][k] held.
-inline void transpose8x8(Vec v[8]) {
-  using Index = int __attribute__((vector_size(32)));
-  Vec pairs[8], quads[8];
-  for (int k = 0; k < 8; k += 2) {  // interleave neighbouring rows
-    pairs[k] = __builtin_shuffle(v[k], v[k + 1], Index{0, 8, 1, 9, 4, 12, 5, 13});
-    pairs[k + 1] = __builtin_shuffle(v[k], v[k + 1], Index{2, 10, 3, 11, 6, 14, 7, 15});
-  }
-  for (int k = 0; k < 8; k += 4) {  // then pairs of rows: columns c and c + 4 of four rows
-    quads[k] = __builtin_shuffle(pairs[k], pairs[k + 2], Index{0, 1, 8, 9, 4, 5, 12, 13});
-    quads[k + 1] = __builtin_shuffle(pairs[k], pairs[k + 2], Index{2, 3, 10, 11, 6, 7, 14, 15});
-    quads[k + 2] = __builtin_shuffle(pairs[k + 1], pairs[k + 3], Index{0, 1, 8, 9, 4, 5, 12, 13});
-    quads[k + 3] = __builtin_shuffle(pairs[k + 1], pairs[k + 3], Index{2, 3, 10, 11, 6, 7, 14, 15});
-  }
-  for (int c = 0; c < 4; ++c) {  // then the two halves of eight rows
-    v[c] = __builtin_shuffle(quads[c], quads[c + 4], Index{0, 1, 2, 3, 8, 9, 10, 11});
-    v[c + 4] = __builtin_shuffle(quads[c], quads[c + 4], Index{4, 5, 6, 7, 12, 13, 14, 15});
-  }
-}
-
 // Copies a head slice transposed into [Dp x Tp]; only the padding is zeroed. Blocks of eight
 // keys by eight columns are transposed in registers, so every load and store is a whole vector.
 void gatherTransposed(float* dst, const float* src, long ld, const Padded& p) {
@@ -189,10 +157,10 @@ void gatherTransposed(float* dst, const float* src, long ld, const Padded& p) {
   for (; t0 + 8 <= p.T; t0 += 8) {
     int k0 = 0;
     for (; k0 + 8 <= p.D; k0 += 8) {
-      Vec block[8];
-      for (int r = 0; r < 8; ++r) block[r] = load(src + (t0 + r) * ld + k0);
+      Vec8 block[8];
+      for (int r = 0; r < 8; ++r) block[r] = load8(src + (t0 + r) * ld + k0);
       transpose8x8(block);
-      for (int k = 0; k < 8; ++k) store(dst + static_cast<std::size_t>(k0 + k) * p.Tp + t0, block[k]);
+      for (int k = 0; k < 8; ++k) store8(dst + static_cast<std::size_t>(k0 + k) * p.Tp + t0, block[k]);
     }
     for (int k = k0; k < p.D; ++k) {
       for (int r = 0; r < 8; ++r) dst[static_cast<std::size_t>(k) * p.Tp + t0 + r] = src[(t0 + r) * ld + k];
@@ -238,10 +206,10 @@ void causalScores(float* S, Rows A, const float* Bt, const Padded& p) {
     const float* a[kRows];
     for (int r = 0; r < kRows; ++r) a[r] = A.row(std::min(i0 + r, p.T - 1));
     for (int j0 = 0; j0 < keyEnd; j0 += kCols) {
-      Vec acc[kRows][2] = {};
+      Vec8 acc[kRows][2] = {};
       for (int d = 0; d < p.D; ++d) {
         const float* b = Bt + static_cast<std::size_t>(d) * p.Tp + j0;
-        const Vec b0 = load(b), b1 = load(b + 8);
+        const Vec8 b0 = load8(b), b1 = load8(b + 8);
         for (int r = 0; r < kRows; ++r) {
           acc[r][0] += a[r][d] * b0;
           acc[r][1] += a[r][d] * b1;
@@ -249,8 +217,8 @@ void causalScores(float* S, Rows A, const float* Bt, const Padded& p) {
       }
       for (int r = 0; r < kRows; ++r) {
         float* out = S + static_cast<std::size_t>(i0 + r) * p.Tp + j0;
-        store(out, acc[r][0]);
-        store(out + 8, acc[r][1]);
+        store8(out, acc[r][0]);
+        store8(out + 8, acc[r][1]);
       }
     }
   }
@@ -263,10 +231,10 @@ void rowsTimesMatrix(Target O, const float* W, Rows M, const Padded& p) {
     const int jEnd = std::min(p.T, i0 + kRows);
     const float* w = W + static_cast<std::size_t>(i0) * p.Tp;
     for (int c0 = 0; c0 < p.Dp; c0 += kCols) {
-      Vec acc[kRows][2] = {};
+      Vec8 acc[kRows][2] = {};
       for (int j = 0; j < jEnd; ++j) {
         const float* m = M.row(j) + c0;
-        const Vec m0 = load(m), m1 = load(m + 8);
+        const Vec8 m0 = load8(m), m1 = load8(m + 8);
         for (int r = 0; r < kRows; ++r) {
           const float x = w[static_cast<std::size_t>(r) * p.Tp + j];
           acc[r][0] += x * m0;
@@ -275,8 +243,8 @@ void rowsTimesMatrix(Target O, const float* W, Rows M, const Padded& p) {
       }
       for (int r = 0; r < kRows && i0 + r < p.T; ++r) {
         float* out = O.row(i0 + r) + c0;
-        store(out, acc[r][0]);
-        store(out + 8, acc[r][1]);
+        store8(out, acc[r][0]);
+        store8(out + 8, acc[r][1]);
       }
     }
   }
@@ -287,11 +255,11 @@ void rowsTimesMatrix(Target O, const float* W, Rows M, const Padded& p) {
 void transposedTimesMatrix(Target G, const float* W, Rows M, const Padded& p) {
   for (int j0 = 0; j0 < p.Tr; j0 += kRows) {
     for (int c0 = 0; c0 < p.Dp; c0 += kCols) {
-      Vec acc[kRows][2] = {};
+      Vec8 acc[kRows][2] = {};
       for (int i = j0; i < p.T; ++i) {
         const float* w = W + static_cast<std::size_t>(i) * p.Tp + j0;
         const float* m = M.row(i) + c0;
-        const Vec m0 = load(m), m1 = load(m + 8);
+        const Vec8 m0 = load8(m), m1 = load8(m + 8);
         for (int r = 0; r < kRows; ++r) {
           acc[r][0] += w[r] * m0;
           acc[r][1] += w[r] * m1;
@@ -299,8 +267,8 @@ void transposedTimesMatrix(Target G, const float* W, Rows M, const Padded& p) {
       }
       for (int r = 0; r < kRows && j0 + r < p.T; ++r) {
         float* out = G.row(j0 + r) + c0;
-        store(out, acc[r][0]);
-        store(out + 8, acc[r][1]);
+        store8(out, acc[r][0]);
+        store8(out + 8, acc[r][1]);
       }
     }
   }
