@@ -14,7 +14,7 @@
 #include "kernels.h"
 
 #include "check.h"
-#include "vector8.h"
+#include "vectors.h"
 
 #include <Eigen/Core>
 #include <omp.h>

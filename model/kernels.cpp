@@ -4,7 +4,7 @@
 
 #include "check.h"
 #include "matmul.h"
-#include "vector8.h"
+#include "vectors.h"
 
 #include <Eigen/Core>
 #include <omp.h>
@@ -40,13 +40,6 @@ float* partialRows(int threads, int width) {
   if (buffer.size() < size) buffer.resize(size);
   std::fill(buffer.begin(), buffer.begin() + static_cast<long>(size), 0.0f);
   return buffer.data();
-}
-
-// A row-sized buffer of the calling thread (inside a parallel region: of that worker thread).
-FloatBuffer& rowScratch(int width) {
-  thread_local FloatBuffer buffer;
-  if (buffer.size() < static_cast<std::size_t>(width)) buffer.resize(static_cast<std::size_t>(width));
-  return buffer;
 }
 
 // Rows [begin, end) of N for thread t of nt.
@@ -254,17 +247,69 @@ void linearBackward(float* din, float* dweight, float* dbias, const float* dout,
 
 namespace {
 
-// y = 0.5 x (1 + t), t = tanh(u), u = s (x + k x^3);  y' = 0.5 (1 + t) + 0.5 x (1 - t^2) s (1 + 3 k x^2).
-// x and y may be the same array; th is scratch of the same length, kept aligned so that Eigen
-// runs the tanh as whole vectors whatever the alignment of x and y.
-void geluInto(ArrayMap y, float* derivative, const ConstArrayMap& x, ArrayMap th) {
-  th = (kGeluScale * (x + kGeluCubic * x.cube())).tanh();
-  if (derivative) {
-    ArrayMap(derivative, x.size()) =
-        0.5f * (1.0f + th) +
-        0.5f * x * (1.0f - th.square()) * kGeluScale * (1.0f + 3.0f * kGeluCubic * x.square());
+// tanh(u) on sixteen lanes as the ratio of an odd degree-13 and an even degree-6 polynomial (the
+// approximation Eigen and XLA use, a few ulp on [-8, 8]); beyond +-8 it is +-1 to float precision.
+// NaN stays NaN.
+inline Vec16 tanh16(Vec16 u) {
+  constexpr float kLimit = 7.99881172180175781f;
+  u = u > kLimit ? splat16(kLimit) : u;
+  u = u < -kLimit ? splat16(-kLimit) : u;
+  const Vec16 u2 = u * u;
+  Vec16 p = u2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
+  for (const float c : {-8.60467152213735e-11f, 5.12229709037114e-08f, 1.48572235717979e-05f,
+                        6.37261928875436e-04f, 4.89352455891786e-03f}) {
+    p = p * u2 + c;
   }
-  y = 0.5f * x * (1.0f + th);
+  Vec16 q = u2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
+  q = q * u2 + 2.26843463243900e-03f;
+  q = q * u2 + 4.89352518554385e-03f;
+  return u * p / q;
+}
+
+// y = 0.5 x (1 + t), t = tanh(u), u = s (x + k x^3);  y' = 0.5 (1 + t) + 0.5 x (1 - t^2) s (1 + 3 k x^2).
+// One pass over whole vectors of sixteen with x^2 and (1 + t) / 2 shared: 0.64 -> 0.52 ns per
+// element on one core, data in L2 (Eigen's three array passes: tanh into scratch, slope,
+// activation). Eight-lane vectors ran no faster than Eigen: the division is what limits.
+template <bool kSlope>
+inline Vec16 gelu16(Vec16 x, Vec16* slope) {
+  const Vec16 x2 = x * x;
+  const Vec16 half = tanh16(x * (kGeluScale + kGeluScale * kGeluCubic * x2)) * 0.5f + 0.5f;
+  if constexpr (kSlope) {
+    // 0.5 (1 - t^2) = 2 half (1 - half)
+    *slope = half + x * (2.0f * half * (1.0f - half)) *
+                        (kGeluScale + 3.0f * kGeluScale * kGeluCubic * x2);
+  }
+  return x * half;
+}
+
+// y[0, n) = gelu(x + bias) (bias may be null), slope[0, n) = its derivative unless null. y may
+// be x. The last partial vector goes through a padded copy, so every element takes the same path.
+void geluRow(float* y, float* slope, const float* x, const float* bias, long n) {
+  const auto one = [&](long j, int count) {
+    float in[kVector16] = {}, b[kVector16] = {}, out[kVector16], d[kVector16];
+    std::copy_n(x + j, count, in);
+    if (bias) std::copy_n(bias + j, count, b);
+    Vec16 derivative;
+    const Vec16 v = load16(in) + load16(b);
+    store16(out, slope ? gelu16<true>(v, &derivative) : gelu16<false>(v, nullptr));
+    std::copy_n(out, count, y + j);
+    if (slope) {
+      store16(d, derivative);
+      std::copy_n(d, count, slope + j);
+    }
+  };
+  long j = 0;
+  for (; j + kVector16 <= n; j += kVector16) {
+    const Vec16 v = bias ? load16(x + j) + load16(bias + j) : load16(x + j);
+    if (slope) {
+      Vec16 derivative;
+      store16(y + j, gelu16<true>(v, &derivative));
+      store16(slope + j, derivative);
+    } else {
+      store16(y + j, gelu16<false>(v, nullptr));
+    }
+  }
+  if (j < n) one(j, static_cast<int>(n - j));
 }
 
 }  // namespace
@@ -272,16 +317,11 @@ void geluInto(ArrayMap y, float* derivative, const ConstArrayMap& x, ArrayMap th
 void geluForward(float* out, float* derivative, const float* in, std::size_t count) {
   constexpr std::size_t kChunk = 4096;
   const long chunks = static_cast<long>((count + kChunk - 1) / kChunk);
-#pragma omp parallel
-  {
-    FloatBuffer& scratch = rowScratch(static_cast<int>(kChunk));
-#pragma omp for schedule(static)
-    for (long k = 0; k < chunks; ++k) {
-      const std::size_t begin = static_cast<std::size_t>(k) * kChunk;
-      const auto len = static_cast<Eigen::Index>(std::min(kChunk, count - begin));
-      geluInto(ArrayMap(out + begin, len), derivative ? derivative + begin : nullptr,
-               ConstArrayMap(in + begin, len), ArrayMap(scratch.data(), len));
-    }
+#pragma omp parallel for schedule(static)
+  for (long k = 0; k < chunks; ++k) {
+    const std::size_t begin = static_cast<std::size_t>(k) * kChunk;
+    const auto len = static_cast<long>(std::min(kChunk, count - begin));
+    geluRow(out + begin, derivative ? derivative + begin : nullptr, in + begin, nullptr, len);
   }
 }
 
@@ -289,17 +329,10 @@ void linearGeluForward(float* activation, float* derivative, int ld, const float
                        const float* weight, const float* bias, int N, int In, int Out) {
   matmul(in, Transpose::No, In, weight, Transpose::No, Out, activation, ld, N, Out, In, false);
   // One pass over the [N x Out] result for the bias, the slope and the activation, in place.
-  const ConstArrayMap b(bias, Out);
-#pragma omp parallel
-  {
-    FloatBuffer& scratch = rowScratch(Out);
-#pragma omp for schedule(static)
-    for (int n = 0; n < N; ++n) {
-      ArrayMap x(activation + at(n, ld, 0), Out);
-      x += b;
-      geluInto(x, derivative + at(n, ld, 0), ConstArrayMap(x.data(), Out),
-               ArrayMap(scratch.data(), Out));
-    }
+#pragma omp parallel for schedule(static)
+  for (int n = 0; n < N; ++n) {
+    float* x = activation + at(n, ld, 0);
+    geluRow(x, derivative + at(n, ld, 0), x, bias, Out);
   }
 }
 

@@ -273,6 +273,41 @@ class TestKernels : public QObject {
     }
   }
 
+  void geluAndItsSlopeMatchTheirFormulasAcrossTheRange() {
+    // Every 0.01 from -12 to 12: past tanh's clamp at +-8 and through the vector loop and the
+    // padded last vector alike.
+    std::vector<float> x;
+    for (int i = -1200; i <= 1200; ++i) x.push_back(0.01f * static_cast<float>(i));
+    std::vector<float> y(x.size()), slope(x.size());
+    geluForward(y.data(), slope.data(), x.data(), x.size());
+    const double s = std::sqrt(2 / M_PI), k = 0.044715;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const double v = x[i], t = std::tanh(s * (v + k * v * v * v));
+      const double expected = 0.5 * v * (1 + t);
+      const double expectedSlope = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * s * (1 + 3 * k * v * v);
+      QVERIFY2(std::fabs(y[i] - expected) <= 1e-6 * (1 + std::fabs(expected)), qPrintable(QString::number(v)));
+      // tanh's approximation error near -5 (where 1 + t is small) reaches the slope multiplied by
+      // x s (1 + 3 k x^2), about 17: 3.5e-6 at worst, the same before and after the one-pass loop.
+      QVERIFY2(std::fabs(slope[i] - expectedSlope) <= 1e-5 * (1 + std::fabs(expectedSlope)), qPrintable(QString::number(v)));
+    }
+  }
+
+  void geluKeepsNaNAndInfinityVisible() {
+    const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+    std::vector<float> x(40, 1.0f);
+    x[3] = nan;   // in a whole vector
+    x[37] = nan;  // in the padded last one
+    x[20] = inf;
+    x[21] = -inf;
+    std::vector<float> y(x.size()), slope(x.size());
+    geluForward(y.data(), slope.data(), x.data(), x.size());
+    QVERIFY(std::isnan(y[3]) && std::isnan(slope[3]));
+    QVERIFY(std::isnan(y[37]) && std::isnan(slope[37]));
+    QCOMPARE(y[20], inf);
+    QVERIFY(!std::isfinite(y[21]) || y[21] == 0.0f);  // -inf * 0: NaN, or 0
+    QVERIFY(std::fabs(y[0] - 0.841192f) < 1e-5f);  // neighbours untouched
+  }
+
   void geluDerivativeMatchesFiniteDifferences() {
     Rng rng(8);
     // Longer than one of geluForward's chunks, so that a chunk boundary is crossed.

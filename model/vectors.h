@@ -1,12 +1,14 @@
-// Eight floats as one value, through the GCC/Clang vector extension: with AVX a register, without
-// it two SSE registers, elsewhere whatever the target offers. For the few loops that Eigen and
-// oneDNN do not cover: attention's register-blocked products and softmax, and transposes.
+// Eight or sixteen floats as one value, through the GCC/Clang vector extension: one register
+// where the CPU has vectors that wide (AVX, AVX-512), else two or four narrower ones. For the few
+// loops that Eigen and oneDNN do not cover: attention's register-blocked products and softmax,
+// transposes, GELU.
 #pragma once
 
 #include <cstring>
 
 namespace lengthlab {
 
+constexpr int kVector8 = 8;  // floats per Vec8
 using Vec8 = float __attribute__((vector_size(32)));
 using Lanes8 = int __attribute__((vector_size(32)));
 
@@ -19,6 +21,17 @@ inline Vec8 load8(const float* p) {
 inline void store8(float* p, Vec8 v) { std::memcpy(p, &v, sizeof v); }
 
 inline Vec8 splat8(float x) { return Vec8{} + x; }
+
+constexpr int kVector16 = 16;  // floats per Vec16
+using Vec16 = float __attribute__((vector_size(64)));
+
+inline Vec16 load16(const float* p) {
+  Vec16 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store16(float* p, Vec16 v) { std::memcpy(p, &v, sizeof v); }
+inline Vec16 splat16(float x) { return Vec16{} + x; }
 
 // Transposes eight vectors in registers: afterwards v[k][j] holds what v[j][k] held.
 inline void transpose8x8(Vec8 v[8]) {
