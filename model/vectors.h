@@ -33,6 +33,16 @@ inline Vec16 load16(const float* p) {
 inline void store16(float* p, Vec16 v) { std::memcpy(p, &v, sizeof v); }
 inline Vec16 splat16(float x) { return Vec16{} + x; }
 
+// The same for either width, for kernels written once for both.
+template <typename V>
+inline V loadAs(const float* p) {
+  V v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <typename V>
+inline void storeAs(float* p, V v) { std::memcpy(p, &v, sizeof v); }
+
 // Transposes eight vectors in registers: afterwards v[k][j] holds what v[j][k] held.
 inline void transpose8x8(Vec8 v[8]) {
   Vec8 pairs[8], quads[8];
