@@ -170,21 +170,45 @@ void layerNormBackward(float* din, int ldDin, float* dweight, float* dbias, cons
     used = nt;
     float* myWeight = partial + static_cast<std::size_t>(t) * 2 * C;
     float* myBias = myWeight + C;
-    ArrayMap myWeightSum(myWeight, C), myBiasSum(myBias, C);
-    const ConstArrayMap w(weight, C);
     const float invC = 1.0f / static_cast<float>(C);
     const auto [begin, end] = rowBlock(N, t, nt);
+    // Two passes over a row where Eigen's expressions made five: the first forms both row sums
+    // and the parameter gradients, the second the input gradient.
+    const int whole = C / kVector16 * kVector16;
     for (int n = begin; n < end; ++n) {
-      const ConstArrayMap x(in + at(n, C, 0), C);
-      const ConstArrayMap dy(dout + at(n, C, 0), C);
+      const float* x = in + at(n, C, 0);
+      const float* dy = dout + at(n, C, 0);
+      float* dx = din + at(n, ldDin, 0);
       const float m = mean[n], r = rstd[n];
-      const auto xhat = (x - m) * r;
-      const auto g = dy * w;
-      const float meanG = g.sum() * invC;
-      const float meanGx = (g * xhat).sum() * invC;
-      ArrayMap(din + at(n, ldDin, 0), C) += r * (g - meanG - xhat * meanGx);
-      myWeightSum += dy * xhat;
-      myBiasSum += dy;
+      Vec16 sumG{}, sumGx{};
+      for (int c = 0; c < whole; c += kVector16) {
+        const Vec16 xhat = (load16(x + c) - m) * r;
+        const Vec16 d = load16(dy + c);
+        const Vec16 g = d * load16(weight + c);
+        sumG += g;
+        sumGx += g * xhat;
+        store16(myWeight + c, load16(myWeight + c) + d * xhat);
+        store16(myBias + c, load16(myBias + c) + d);
+      }
+      float tailG = 0.0f, tailGx = 0.0f;
+      for (int c = whole; c < C; ++c) {
+        const float xhat = (x[c] - m) * r, g = dy[c] * weight[c];
+        tailG += g;
+        tailGx += g * xhat;
+        myWeight[c] += dy[c] * xhat;
+        myBias[c] += dy[c];
+      }
+      const float meanG = (laneSum(sumG) + tailG) * invC;
+      const float meanGx = (laneSum(sumGx) + tailGx) * invC;
+      for (int c = 0; c < whole; c += kVector16) {
+        const Vec16 xhat = (load16(x + c) - m) * r;
+        const Vec16 g = load16(dy + c) * load16(weight + c);
+        store16(dx + c, load16(dx + c) + r * (g - meanG - xhat * meanGx));
+      }
+      for (int c = whole; c < C; ++c) {
+        const float xhat = (x[c] - m) * r, g = dy[c] * weight[c];
+        dx[c] += r * (g - meanG - xhat * meanGx);
+      }
     }
   }
   for (int t = 0; t < used; ++t) {

@@ -33,6 +33,13 @@ inline Vec16 load16(const float* p) {
 inline void store16(float* p, Vec16 v) { std::memcpy(p, &v, sizeof v); }
 inline Vec16 splat16(float x) { return Vec16{} + x; }
 
+// The sum of the sixteen lanes, pairwise (the additions do not wait on each other one by one).
+inline float laneSum(Vec16 v) {
+  float half[8];
+  for (int k = 0; k < 8; ++k) half[k] = v[k] + v[k + 8];
+  return ((half[0] + half[4]) + (half[1] + half[5])) + ((half[2] + half[6]) + (half[3] + half[7]));
+}
+
 // The same for either width, for kernels written once for both.
 template <typename V>
 inline V loadAs(const float* p) {
