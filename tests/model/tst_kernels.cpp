@@ -42,6 +42,14 @@ struct PackedLayout {
 
 // Straightforward causal attention for one packed batch, in double.
 // Head widths 4 and 24 take the kernels' padded-copy path, 16 and 32 read heads in place.
+// LayerNorm goes by 16-float vectors with a scalar rest: rest only, vectors only, both.
+void addLayerNormWidths() {
+  QTest::addColumn<int>("C");
+  QTest::newRow("width 8") << 8;
+  QTest::newRow("width 32") << 32;
+  QTest::newRow("width 37") << 37;
+}
+
 void addHeadWidths() {
   QTest::addColumn<int>("C");
   QTest::addColumn<int>("H");
@@ -174,13 +182,30 @@ class TestKernels : public QObject {
     }
   }
 
-  void layerNormBackwardMatchesFiniteDifferences_data() {
-    QTest::addColumn<int>("C");
-    // The backward pass goes by 16-float vectors with a scalar rest: rest only, vectors only, both.
-    QTest::newRow("width 8") << 8;
-    QTest::newRow("width 32") << 32;
-    QTest::newRow("width 37") << 37;
+  void layerNormForwardMatchesItsFormula_data() { addLayerNormWidths(); }
+  void layerNormForwardMatchesItsFormula() {
+    QFETCH(int, C);
+    const int N = 4;
+    Rng rng(26);
+    const auto x = randomVector(N * C, rng, 3.0), w = randomVector(C, rng), b = randomVector(C, rng);
+    std::vector<float> out(N * C), mean(N), rstd(N);
+    layerNormForward(out.data(), mean.data(), rstd.data(), x.data(), w.data(), b.data(), N, C);
+    for (int n = 0; n < N; ++n) {
+      double m = 0, v = 0;
+      for (int c = 0; c < C; ++c) m += x[n * C + c];
+      m /= C;
+      for (int c = 0; c < C; ++c) v += (x[n * C + c] - m) * (x[n * C + c] - m);
+      const double r = 1 / std::sqrt(v / C + 1e-5);
+      QVERIFY(std::fabs(mean[n] - m) < 1e-5);
+      QVERIFY(std::fabs(rstd[n] - r) < 1e-5 * r);
+      for (int c = 0; c < C; ++c) {
+        const double expected = (x[n * C + c] - m) * r * w[c] + b[c];
+        QVERIFY2(std::fabs(out[n * C + c] - expected) < 1e-5, qPrintable(QString("row %1 column %2").arg(n).arg(c)));
+      }
+    }
   }
+
+  void layerNormBackwardMatchesFiniteDifferences_data() { addLayerNormWidths(); }
   void layerNormBackwardMatchesFiniteDifferences() {
     QFETCH(int, C);
     const int N = 5;
