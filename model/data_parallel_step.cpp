@@ -27,6 +27,8 @@ double DataParallelStep::run(Transformer& model, const Batch& batch) {
   const int shards = shardCount(batch, currentThreads());
   m_lastShards = shards;
   if (m_workspaces.size() < static_cast<std::size_t>(shards)) m_workspaces.resize(shards);
+  // Once per step, split over the threads, rather than once per shard and product.
+  model.transposeWeights(m_transposedWeights);
   return shards == 1 ? runWhole(model, batch) : runShards(model, batch, shards);
 }
 
@@ -36,7 +38,7 @@ double DataParallelStep::runWhole(Transformer& model, const Batch& batch) {
   model.forward(batch, ws);
   const double loss = model.loss(batch, ws);
   m_timing.forwardSeconds = secondsSince(start);
-  model.backward(batch, ws);
+  model.backward(batch, ws, model.gradients().data(), m_transposedWeights.data());
   m_timing.backwardSeconds = secondsSince(start) - m_timing.forwardSeconds;
   return loss;
 }
@@ -63,7 +65,7 @@ double DataParallelStep::runShards(Transformer& model, const Batch& batch, int s
     shared.forward(shard, ws);
     m_losses[k] = shared.loss(shard, ws);
     if (k == 0) m_timing.forwardSeconds = secondsSince(start);
-    shared.backward(shard, ws, gradients);
+    shared.backward(shard, ws, gradients, m_transposedWeights.data());
   };
   runOnePerThread(shards, shardStep);
   m_weights.assign(static_cast<std::size_t>(shards), 0.0);
@@ -104,6 +106,7 @@ std::size_t DataParallelStep::bytes() const {
   std::size_t total = 0;
   for (const auto& ws : m_workspaces) total += ws.bytes();
   for (const auto& g : m_gradients) total += g.capacity() * sizeof(float);
+  total += m_transposedWeights.capacity() * sizeof(float);
   return total;
 }
 

@@ -58,6 +58,7 @@ class DataParallelStep {
   std::vector<Batch> m_shards;
   std::vector<Workspace> m_workspaces;  // one per shard; [0] also serves the unsplit batch
   std::vector<FloatBuffer> m_gradients; // shards 1..n-1; shard 0 writes into the model's own
+  FloatBuffer m_transposedWeights;       // W^T of the step's weights, shared by every shard
   std::vector<double> m_losses;         // each shard's mean loss
   std::vector<double> m_weights;        // each shard's share of the scored rows
   int m_lastShards = 0;

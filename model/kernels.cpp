@@ -59,7 +59,7 @@ void addPartialRows(float* out, const float* partial, int threads, int width) {
 // registers so that every load and store is a whole vector (the scalar loops became gathers and
 // took ~75 us per weight); the ragged edges go element by element.
 // out [cols x rows] = in [rows x cols] transposed.
-void transposeInto(float* out, const float* in, int rows, int cols) {
+void transposeBlocks(float* out, const float* in, int rows, int cols) {
   const int rowBlocks = (rows + 7) / 8;
 #pragma omp parallel for schedule(static)
   for (int rb = 0; rb < rowBlocks; ++rb) {
@@ -237,19 +237,27 @@ void linearForward(float* out, const float* in, int ldIn, const float* weight, c
   }
 }
 
+void transposeMatrix(float* out, const float* in, int rows, int cols) {
+  transposeBlocks(out, in, rows, cols);
+}
+
 void linearBackward(float* din, float* dweight, float* dbias, const float* dout, int ldOut,
-                    const float* in, int ldIn, const float* weight, int N, int In, int Out) {
+                    const float* in, int ldIn, const float* weight, int N, int In, int Out,
+                    const float* weightTransposed) {
   // Forward: out = in @ W + b.  din = dout @ W^T;  dW += in^T @ dout;  db += colsum(dout).
   if (din) {
     // oneDNN's gemm reads a dense [Out x In] copy of W markedly faster than W^T in place
     // (3200 rows: MLP up 92 -> 111, MLP down 103 -> 109, attention projection 95 -> 103
     // GFLOP/s); the copy touches In x Out floats, the product N times more.
-    thread_local FloatBuffer weightTransposed;
-    const auto size = static_cast<std::size_t>(In) * static_cast<std::size_t>(Out);
-    if (weightTransposed.size() < size) weightTransposed.resize(size);
-    transposeInto(weightTransposed.data(), weight, In, Out);
-    matmul(dout, Transpose::No, ldOut, weightTransposed.data(), Transpose::No, In, din, ldIn, N, In,
-           Out, false);
+    if (!weightTransposed) {
+      thread_local FloatBuffer copy;
+      const auto size = static_cast<std::size_t>(In) * static_cast<std::size_t>(Out);
+      if (copy.size() < size) copy.resize(size);
+      transposeBlocks(copy.data(), weight, In, Out);
+      weightTransposed = copy.data();
+    }
+    matmul(dout, Transpose::No, ldOut, weightTransposed, Transpose::No, In, din, ldIn, N, In, Out,
+           false);
   }
   if (In <= Out) {
     matmul(in, Transpose::Yes, ldIn, dout, Transpose::No, ldOut, dweight, Out, In, Out, N, true);

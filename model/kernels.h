@@ -36,10 +36,15 @@ void linearForward(float* out /*[N,Out]*/, const float* in /*[N,In]*/, int ldIn,
                    const float* weight /*[In,Out]*/, const float* bias /*[Out] or null*/, int N,
                    int In, int Out, const float* residual /*[N,Out] or null*/ = nullptr);
 // din = dout @ weight^T (skipped when din is null);  dweight += in^T @ dout;  dbias += sum_n dout
-// din has the row stride of in.
+// din has the row stride of in. The product for din reads W^T as a dense [Out x In] matrix:
+// weightTransposed when the caller has it (data-parallel shards share one), else a copy made here.
 void linearBackward(float* din /*[N,In] or null*/, float* dweight, float* dbias /*or null*/,
                     const float* dout /*[N,Out]*/, int ldOut, const float* in /*[N,In]*/, int ldIn,
-                    const float* weight, int N, int In, int Out);
+                    const float* weight, int N, int In, int Out,
+                    const float* weightTransposed /*[Out,In] or null*/ = nullptr);
+
+// out [cols x rows] = in [rows x cols] transposed.
+void transposeMatrix(float* out, const float* in, int rows, int cols);
 
 // out = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))   (GPT-2's tanh approximation);
 // derivative (when not null) = d out / dx, which is all the backward pass needs of x.

@@ -192,13 +192,35 @@ double Transformer::loss(const Batch& batch, Workspace& ws) const {
                                    batch.labels.data(), R, O);
 }
 
-void Transformer::backward(const Batch& batch, Workspace& ws, float* gradients) const {
+void Transformer::transposeWeights(FloatBuffer& out) const {
+  if (out.size() < m_parameters.size()) out.resize(m_parameters.size());
+  const int C = m_config.dModel;
+  const ModelTensors w = weights();
+  const ModelTensors t = m_layout.bind(out.data());
+  for (int l = 0; l < m_config.layers; ++l) {
+    const LayerTensors& p = w.layers[l];
+    const LayerTensors& pt = t.layers[l];
+    transposeMatrix(pt.qkvWeight, p.qkvWeight, C, 3 * C);
+    transposeMatrix(pt.attnProjWeight, p.attnProjWeight, C, C);
+    transposeMatrix(pt.fcWeight, p.fcWeight, C, 4 * C);
+    transposeMatrix(pt.fcProjWeight, p.fcProjWeight, 4 * C, C);
+  }
+}
+
+void Transformer::backward(const Batch& batch, Workspace& ws, float* gradients,
+                           const float* transposedWeights) const {
   LL_CHECK(!ws.m_allRows && ws.m_logitRows == batch.lossRowCount());
   const int N = batch.rows(), C = m_config.dModel, H = m_config.heads, O = m_config.outputSize;
   const int R = batch.lossRowCount();
   std::fill_n(gradients, m_layout.totalSize(), 0.0f);
   const ModelTensors w = weights();
   const ModelTensors g = m_layout.bind(gradients);
+  const ModelTensors wt =
+      transposedWeights ? m_layout.bind(const_cast<float*>(transposedWeights)) : ModelTensors{};
+  // W^T of layer l's weight, or null: then linearBackward transposes its own copy.
+  const auto transposed = [&](int l, float* LayerTensors::*weight) -> const float* {
+    return transposedWeights ? wt.layers[l].*weight : nullptr;
+  };
 
   // logits = headIn @ head^T:  dhead += dlogits^T @ headIn;  dheadIn = dlogits @ head
   const bool inPlace = ws.m_scoredRowsAreAllRows;
@@ -227,19 +249,20 @@ void Transformer::backward(const Batch& batch, Workspace& ws, float* gradients) 
     // x_out = mid + fcProj(gelu(fc(LN2(mid)))): dRes is d/dx_out and flows straight to mid.
     const int mlp = ws.m_mlpStride;
     linearBackward(ws.m_dMlp.data(), d.fcProjWeight, d.fcProjBias, dRes, ldRes, a.gelu.data(), mlp,
-                   p.fcProjWeight, N, 4 * C, C);
+                   p.fcProjWeight, N, 4 * C, C, transposed(l, &LayerTensors::fcProjWeight));
     geluBackward(ws.m_dMlp.data(), d.fcBias, a.geluSlope.data(), ws.m_dMlp.data(), mlp, N, 4 * C);
     linearBackward(dLn, d.fcWeight, nullptr, ws.m_dMlp.data(), mlp, a.ln2.data(), C, p.fcWeight,
-                   N, C, 4 * C);
+                   N, C, 4 * C, transposed(l, &LayerTensors::fcWeight));
     layerNormBackward(dRes, ldRes, d.ln2Weight, d.ln2Bias, dLn, a.residualMid.data(),
                       a.ln2Mean.data(), a.ln2Rstd.data(), p.ln2Weight, N, C);
     // mid = x_in + proj(attention(qkv(LN1(x_in)))): dRes is now d/dmid and flows to x_in.
     linearBackward(ws.m_dAttOut.data(), d.attnProjWeight, d.attnProjBias, dRes, ldRes,
-                   a.attOut.data(), C, p.attnProjWeight, N, C, C);
+                   a.attOut.data(), C, p.attnProjWeight, N, C, C,
+                   transposed(l, &LayerTensors::attnProjWeight));
     attentionBackward(ws.m_dQkv.data(), ws.m_qkvStride, ws.m_dAttOut.data(), a.qkv.data(),
                       a.probs.data(), ws.m_attentionLayout, C, H, ws.m_attentionScratch.data());
     linearBackward(dLn, d.qkvWeight, d.qkvBias, ws.m_dQkv.data(), ws.m_qkvStride, a.ln1.data(), C,
-                   p.qkvWeight, N, C, 3 * C);
+                   p.qkvWeight, N, C, 3 * C, transposed(l, &LayerTensors::qkvWeight));
     layerNormBackward(dRes, ldRes, d.ln1Weight, d.ln1Bias, dLn, ws.m_residual[l].data(),
                       a.ln1Mean.data(), a.ln1Rstd.data(), p.ln1Weight, N, C);
   }

@@ -111,8 +111,16 @@ class Transformer {
   void backward(const Batch& batch, Workspace& ws) { backward(batch, ws, m_gradients.data()); }
 
   // The same into a gradient arena laid out like parameters() (data-parallel shards each keep
-  // their own); the model itself is not changed, so threads may run this concurrently.
-  void backward(const Batch& batch, Workspace& ws, float* gradients) const;
+  // their own); the model itself is not changed, so threads may run this concurrently. With
+  // transposedWeights (from transposeWeights, for the current parameters), the input gradients
+  // read those instead of each call transposing its weight.
+  void backward(const Batch& batch, Workspace& ws, float* gradients,
+                const float* transposedWeights = nullptr) const;
+
+  // W^T of each layer's four weight matrices, into out laid out like parameters() (other slots
+  // unspecified): one copy per step that data-parallel shards share. Stale once the parameters
+  // change.
+  void transposeWeights(FloatBuffer& out) const;
 
  private:
   ModelConfig m_config;

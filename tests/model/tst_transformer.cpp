@@ -182,6 +182,34 @@ class TestTransformer : public QObject {
     checkBackwardAgainstReference(c, threeSequences(c));
   }
 
+  void sharedTransposedWeightsGiveTheSameGradientsBitForBit() {
+    // What data-parallel shards use: W^T made once per step instead of once per product.
+    const ModelConfig c = smallConfig(PositionalEncoding::Ape, OutputLoss::SigmoidBinary);
+    Transformer model(c);
+    randomize(model, 6);
+    const Batch batch = packed(c, threeSequences(c));
+    Workspace ws;
+    model.forward(batch, ws);
+    model.loss(batch, ws);
+    model.backward(batch, ws);
+    const FloatBuffer ownCopies = model.gradients();
+    FloatBuffer transposed;
+    model.transposeWeights(transposed);
+    FloatBuffer shared(model.parameters().size(), 0.0f);
+    model.backward(batch, ws, shared.data(), transposed.data());
+    QVERIFY(std::equal(shared.begin(), shared.end(), ownCopies.begin(), ownCopies.end()));
+    // and the copy is the transpose: [C x 3C] in, [3C x C] out
+    const ModelTensors w = model.weights(), t = model.layout().bind(transposed.data());
+    const int C = c.dModel;
+    for (int l = 0; l < c.layers; ++l) {
+      for (int i = 0; i < C; ++i) {
+        for (int j = 0; j < 3 * C; ++j) {
+          QCOMPARE(t.layers[l].qkvWeight[j * C + i], w.layers[l].qkvWeight[i * 3 * C + j]);
+        }
+      }
+    }
+  }
+
   void backwardWithEveryRowScoredMatchesFiniteDifferences() {
     const ModelConfig c = smallConfig(PositionalEncoding::Ape, OutputLoss::SoftmaxCrossEntropy);
     const auto sequences = fullyScoredSequences(c);
