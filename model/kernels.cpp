@@ -55,11 +55,11 @@ void addPartialRows(float* out, const float* partial, int threads, int width) {
   }
 }
 
-// The two transposes of the linear layers' backward pass, over 8 x 8 blocks transposed in
-// registers so that every load and store is a whole vector (the scalar loops became gathers and
-// took ~75 us per weight); the ragged edges go element by element.
-// out [cols x rows] = in [rows x cols] transposed.
-void transposeBlocks(float* out, const float* in, int rows, int cols) {
+// out [cols x rows] = in [rows x cols] transposed, or out += that when add. For the linear layers'
+// backward pass: over 8 x 8 blocks transposed in registers so that every load and store is a
+// whole vector (the scalar loops became gathers and took ~75 us per weight); the ragged edges go
+// element by element.
+void transposeBlocks(float* out, const float* in, int rows, int cols, bool add) {
   const int rowBlocks = (rows + 7) / 8;
 #pragma omp parallel for schedule(static)
   for (int rb = 0; rb < rowBlocks; ++rb) {
@@ -70,35 +70,17 @@ void transposeBlocks(float* out, const float* in, int rows, int cols) {
         Vec8 v[8];
         for (int k = 0; k < 8; ++k) v[k] = load8(in + at(r0 + k, cols, c0));
         transpose8x8(v);
-        for (int k = 0; k < 8; ++k) store8(out + at(c0 + k, rows, r0), v[k]);
-      }
-    }
-    for (int c = c0; c < cols; ++c) {
-      for (int r = r0; r < r1; ++r) out[at(c, rows, r)] = in[at(r, cols, c)];
-    }
-  }
-}
-
-// out[r, c] += in[c, r] for out [rows x cols], in [cols x rows].
-void addTransposed(float* out, const float* in, int rows, int cols) {
-  const int rowBlocks = (rows + 7) / 8;
-#pragma omp parallel for schedule(static)
-  for (int rb = 0; rb < rowBlocks; ++rb) {
-    const int r0 = rb * 8, r1 = std::min(rows, r0 + 8);
-    int c0 = 0;
-    if (r1 - r0 == 8) {
-      for (; c0 + 8 <= cols; c0 += 8) {
-        Vec8 v[8];
-        for (int k = 0; k < 8; ++k) v[k] = load8(in + at(c0 + k, rows, r0));
-        transpose8x8(v);
         for (int k = 0; k < 8; ++k) {
-          float* o = out + at(r0 + k, cols, c0);
-          store8(o, load8(o) + v[k]);
+          float* o = out + at(c0 + k, rows, r0);
+          store8(o, add ? load8(o) + v[k] : v[k]);
         }
       }
     }
-    for (int r = r0; r < r1; ++r) {
-      for (int c = c0; c < cols; ++c) out[at(r, cols, c)] += in[at(c, rows, r)];
+    for (int c = c0; c < cols; ++c) {
+      for (int r = r0; r < r1; ++r) {
+        float& o = out[at(c, rows, r)];
+        o = add ? o + in[at(r, cols, c)] : in[at(r, cols, c)];
+      }
     }
   }
 }
@@ -238,7 +220,7 @@ void linearForward(float* out, const float* in, int ldIn, const float* weight, c
 }
 
 void transposeMatrix(float* out, const float* in, int rows, int cols) {
-  transposeBlocks(out, in, rows, cols);
+  transposeBlocks(out, in, rows, cols, false);
 }
 
 void linearBackward(float* din, float* dweight, float* dbias, const float* dout, int ldOut,
@@ -253,7 +235,7 @@ void linearBackward(float* din, float* dweight, float* dbias, const float* dout,
       thread_local FloatBuffer copy;
       const auto size = static_cast<std::size_t>(In) * static_cast<std::size_t>(Out);
       if (copy.size() < size) copy.resize(size);
-      transposeBlocks(copy.data(), weight, In, Out);
+      transposeBlocks(copy.data(), weight, In, Out, false);
       weightTransposed = copy.data();
     }
     matmul(dout, Transpose::No, ldOut, weightTransposed, Transpose::No, In, din, ldIn, N, In, Out,
@@ -270,7 +252,7 @@ void linearBackward(float* din, float* dweight, float* dbias, const float* dout,
     if (transposed.size() < size) transposed.resize(size);
     matmul(dout, Transpose::Yes, ldOut, in, Transpose::No, ldIn, transposed.data(), In, Out, In, N,
            false);
-    addTransposed(dweight, transposed.data(), In, Out);
+    transposeBlocks(dweight, transposed.data(), Out, In, true);
   }
   if (dbias) addColumnSums(dbias, dout, ldOut, N, Out);
 }

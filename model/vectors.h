@@ -12,35 +12,10 @@ constexpr int kVector8 = 8;  // floats per Vec8
 using Vec8 = float __attribute__((vector_size(32)));
 using Lanes8 = int __attribute__((vector_size(32)));
 
-// Unaligned loads and stores (memcpy compiles to a single vector move).
-inline Vec8 load8(const float* p) {
-  Vec8 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-inline void store8(float* p, Vec8 v) { std::memcpy(p, &v, sizeof v); }
-
-inline Vec8 splat8(float x) { return Vec8{} + x; }
-
 constexpr int kVector16 = 16;  // floats per Vec16
 using Vec16 = float __attribute__((vector_size(64)));
 
-inline Vec16 load16(const float* p) {
-  Vec16 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-inline void store16(float* p, Vec16 v) { std::memcpy(p, &v, sizeof v); }
-inline Vec16 splat16(float x) { return Vec16{} + x; }
-
-// The sum of the sixteen lanes, pairwise (the additions do not wait on each other one by one).
-inline float laneSum(Vec16 v) {
-  float half[8];
-  for (int k = 0; k < 8; ++k) half[k] = v[k] + v[k + 8];
-  return ((half[0] + half[4]) + (half[1] + half[5])) + ((half[2] + half[6]) + (half[3] + half[7]));
-}
-
-// The same for either width, for kernels written once for both.
+// Unaligned loads and stores of either width (memcpy compiles to a single vector move).
 template <typename V>
 inline V loadAs(const float* p) {
   V v;
@@ -49,6 +24,20 @@ inline V loadAs(const float* p) {
 }
 template <typename V>
 inline void storeAs(float* p, V v) { std::memcpy(p, &v, sizeof v); }
+
+inline Vec8 load8(const float* p) { return loadAs<Vec8>(p); }
+inline void store8(float* p, Vec8 v) { storeAs(p, v); }
+inline Vec8 splat8(float x) { return Vec8{} + x; }
+inline Vec16 load16(const float* p) { return loadAs<Vec16>(p); }
+inline void store16(float* p, Vec16 v) { storeAs(p, v); }
+inline Vec16 splat16(float x) { return Vec16{} + x; }
+
+// The sum of the sixteen lanes, pairwise (the additions do not wait on each other one by one).
+inline float laneSum(Vec16 v) {
+  float half[8];
+  for (int k = 0; k < 8; ++k) half[k] = v[k] + v[k + 8];
+  return ((half[0] + half[4]) + (half[1] + half[5])) + ((half[2] + half[6]) + (half[3] + half[7]));
+}
 
 // Transposes eight vectors in registers: afterwards v[k][j] holds what v[j][k] held.
 inline void transpose8x8(Vec8 v[8]) {

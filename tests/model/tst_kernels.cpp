@@ -285,6 +285,27 @@ class TestKernels : public QObject {
     QVERIFY(relativeError(db, numericGradient(b, loss)) < kGradientTolerance);
   }
 
+  void linearBackwardAddsToTheParameterGradients_data() {
+    QTest::addColumn<int>("In");
+    QTest::addColumn<int>("Out");
+    QTest::newRow("widening (dW directly)") << 12 << 21;
+    QTest::newRow("narrowing (dW through its transpose)") << 21 << 12;
+  }
+  void linearBackwardAddsToTheParameterGradients() {
+    QFETCH(int, In);
+    QFETCH(int, Out);
+    const int N = 9;
+    Rng rng(27);
+    const auto x = randomVector(N * In, rng), w = randomVector(In * Out, rng), dy = randomVector(N * Out, rng);
+    const auto dwBefore = randomVector(In * Out, rng), dbBefore = randomVector(Out, rng);
+    std::vector<float> dx(N * In), dwFresh(In * Out, 0.0f), dbFresh(Out, 0.0f);
+    linearBackward(dx.data(), dwFresh.data(), dbFresh.data(), dy.data(), Out, x.data(), In, w.data(), N, In, Out);
+    auto dw = dwBefore, db = dbBefore;
+    linearBackward(dx.data(), dw.data(), db.data(), dy.data(), Out, x.data(), In, w.data(), N, In, Out);
+    for (int i = 0; i < In * Out; ++i) QVERIFY(std::fabs(dw[i] - (dwBefore[i] + dwFresh[i])) < 1e-5);
+    for (int o = 0; o < Out; ++o) QVERIFY(std::fabs(db[o] - (dbBefore[o] + dbFresh[o])) < 1e-5);
+  }
+
   void linearForwardAddsTheResidual() {
     const int N = 3, In = 2, Out = 4;
     Rng rng(6);
