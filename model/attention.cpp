@@ -278,12 +278,21 @@ void transposedTimesMatrixBy(Target G, const float* W, Rows M, const Padded& p) 
   }
 }
 
-// When the padded head width is a multiple of 32, blocks of two 16-float vectors: each load of W
-// then feeds twice the multiply-adds (attention backward, 16 x 100 tokens, 4 heads of 32, one
-// core: backward 1.07 -> 1.02 ms, forward 0.765 -> 0.745 ms; the same results to the bit: every
-// element sums in the same order).
+// With AVX-512 and a padded head width that is a multiple of 32, blocks of two 16-float vectors:
+// each load of W then feeds twice the multiply-adds (attention, 16 x 100 tokens, 4 heads of 32,
+// one core: backward 1.07 -> 1.02 ms, forward 0.765 -> 0.745 ms; the same results to the bit:
+// every element sums in the same order). Without AVX-512 such a block needs 24 of the 16 vector
+// registers and spills, so the 8-float blocks stay.
+#ifdef __AVX512F__
+constexpr bool kSixteenFloatBlocks = true;
+#else
+constexpr bool kSixteenFloatBlocks = false;
+#endif
+
+bool sixteenFloatBlocks(const Padded& p) { return kSixteenFloatBlocks && p.Dp % (2 * kVector16) == 0; }
+
 void rowsTimesMatrix(Target O, const float* W, Rows M, const Padded& p) {
-  if (p.Dp % (2 * kVector16) == 0) {
+  if (sixteenFloatBlocks(p)) {
     rowsTimesMatrixBy<Vec16>(O, W, M, p);
   } else {
     rowsTimesMatrixBy<Vec8>(O, W, M, p);
@@ -291,7 +300,7 @@ void rowsTimesMatrix(Target O, const float* W, Rows M, const Padded& p) {
 }
 
 void transposedTimesMatrix(Target G, const float* W, Rows M, const Padded& p) {
-  if (p.Dp % (2 * kVector16) == 0) {
+  if (sixteenFloatBlocks(p)) {
     transposedTimesMatrixBy<Vec16>(G, W, M, p);
   } else {
     transposedTimesMatrixBy<Vec8>(G, W, M, p);
