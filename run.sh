@@ -28,10 +28,15 @@ install_missing_packages() {
 }
 
 build() {
-  # A configure that failed (say, run before the packages were there) leaves a cache but no
-  # build.ninja; configure again then rather than fail on the missing build file.
-  if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
-    cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  # Configure when there is no build system yet: a new folder, or one whose first configure failed
+  # (say, before the packages were there), which leaves a cache but no build files; then the
+  # cached generator and settings are kept.
+  if [[ ! -f "$BUILD_DIR/build.ninja" && ! -f "$BUILD_DIR/Makefile" ]]; then
+    if [[ -f "$BUILD_DIR/CMakeCache.txt" ]]; then
+      cmake -S . -B "$BUILD_DIR" >/dev/null
+    else
+      cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+    fi
   fi
   cmake --build "$BUILD_DIR" -j2
 }
