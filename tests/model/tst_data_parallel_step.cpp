@@ -243,6 +243,27 @@ class TestDataParallelStep : public QObject {
     QVERIFY2(difference < 1e-5, qPrintable(QString("relative difference %1").arg(difference)));
   }
 
+  void aLaterStepUsesTheWeightsAsTheyAreThen() {
+    // The shards share W^T made by the step: after the weights change, the next step's gradients
+    // must be those of the new weights, not of a copy kept from before.
+    const ModelConfig c = smallConfig(OutputLoss::SoftmaxCrossEntropy);
+    const Batch batch = batchOf(c, unevenLengths());
+    Transformer model = randomModel(c);
+    useThreads(2);
+    DataParallelStep step;
+    step.run(model, batch);
+    Rng rng(31);
+    for (auto& p : model.parameters()) p += static_cast<float>(0.05 * rng.normal());
+    Transformer updated = model;
+    useThreads(1);
+    wholeBatchStep(updated, batch);
+    useThreads(2);
+    step.run(model, batch);
+    QCOMPARE(step.lastShardCount(), 2);
+    const double difference = relativeDifference(model.gradients(), updated.gradients());
+    QVERIFY2(difference < 1e-5, qPrintable(QString("relative difference %1").arg(difference)));
+  }
+
   void aShardWithNothingScoredAddsNoGradient_data() {
     QTest::addColumn<int>("silent");
     QTest::newRow("first shard silent") << int(Silent::FirstHalf);
