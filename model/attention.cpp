@@ -4,9 +4,9 @@
 // scratch only when the head width is not a multiple of 16); keys (forward) and
 // values (backward) are transposed into scratch padded to 16 keys. Three product shapes run as
 // register-blocked loops of 6 rows x 16 columns (12 vector accumulators: enough independent
-// fused multiply-adds to keep both FMA units busy, and still within the 16 vector registers),
-// and the causal mask is respected block by block: a query block only meets keys at or before
-// its end.
+// fused multiply-adds to keep both FMA units busy, and still within the 16 vector registers; with
+// AVX-512 the two products over head columns take 6 x 32 blocks of 16-float vectors), and the
+// causal mask is respected block by block: a query block only meets keys at or before its end.
 //   scores:        S[i, j] = sum_d A[i, d] Bt[d, j]          (j <= i)          Q K^T, dO V^T
 //   rows x matrix: O[i, :] = sum_j W[i, j] M[j, :]           (W zero for j > i) P V, dS K
 //   transposed:    G[j, :] = sum_i W[i, j] M[i, :]           (i >= j)          P^T dO, dS^T Q
