@@ -40,6 +40,19 @@ struct PackedLayout {
   }
 };
 
+// Linear layers: dW is formed directly when the layer widens (In <= Out), through its transpose
+// when it narrows; W^T and dW^T go by 8 x 8 blocks, so some shapes have whole blocks and ragged
+// edges on both sides.
+void addLinearShapes() {
+  QTest::addColumn<int>("In");
+  QTest::addColumn<int>("Out");
+  QTest::newRow("widening") << 5 << 7;
+  QTest::newRow("narrowing") << 7 << 5;
+  QTest::newRow("square") << 6 << 6;
+  QTest::newRow("widening, several blocks") << 12 << 21;
+  QTest::newRow("narrowing, several blocks") << 21 << 12;
+}
+
 // LayerNorm goes by 16-float vectors with a scalar rest: rest only, vectors only, both.
 void addLayerNormWidths() {
   QTest::addColumn<int>("C");
@@ -259,16 +272,7 @@ class TestKernels : public QObject {
     QCOMPARE(dbs, db);
   }
 
-  void linearBackwardMatchesFiniteDifferences_data() {
-    QTest::addColumn<int>("In");
-    QTest::addColumn<int>("Out");
-    QTest::newRow("widening") << 5 << 7;
-    QTest::newRow("narrowing") << 7 << 5;
-    QTest::newRow("square") << 6 << 6;
-    // The transposes go by 8 x 8 blocks: whole blocks plus ragged edges on both sides.
-    QTest::newRow("widening, several blocks") << 12 << 21;
-    QTest::newRow("narrowing, several blocks") << 21 << 12;
-  }
+  void linearBackwardMatchesFiniteDifferences_data() { addLinearShapes(); }
   void linearBackwardMatchesFiniteDifferences() {
     QFETCH(int, In);
     QFETCH(int, Out);
@@ -288,12 +292,7 @@ class TestKernels : public QObject {
     QVERIFY(relativeError(db, numericGradient(b, loss)) < kGradientTolerance);
   }
 
-  void linearBackwardAddsToTheParameterGradients_data() {
-    QTest::addColumn<int>("In");
-    QTest::addColumn<int>("Out");
-    QTest::newRow("widening (dW directly)") << 12 << 21;
-    QTest::newRow("narrowing (dW through its transpose)") << 21 << 12;
-  }
+  void linearBackwardAddsToTheParameterGradients_data() { addLinearShapes(); }
   void linearBackwardAddsToTheParameterGradients() {
     QFETCH(int, In);
     QFETCH(int, Out);
@@ -431,12 +430,7 @@ class TestKernels : public QObject {
     }
   }
 
-  void linearKernelsHonourRowStrides_data() {
-    QTest::addColumn<int>("In");
-    QTest::addColumn<int>("Out");
-    QTest::newRow("widening (dW directly)") << 5 << 7;
-    QTest::newRow("narrowing (dW through its transpose)") << 7 << 5;
-  }
+  void linearKernelsHonourRowStrides_data() { addLinearShapes(); }
   void linearKernelsHonourRowStrides() {
     QFETCH(int, In);
     QFETCH(int, Out);
